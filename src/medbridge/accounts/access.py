@@ -1,0 +1,178 @@
+"""The one gate for access to scoped records.
+
+Every page, API handler, importer and command that looks up a directory record on
+behalf of a user does it through these functions. Records outside a user's scope
+are reported as missing (404), not forbidden, so that scope boundaries do not leak
+which records exist; records a user may see but not change raise PermissionDenied.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from medbridge.accounts.models import Role
+from medbridge.directory.models import Department, Institution, Professional, Region
+
+# The signed-in User or Django's AnonymousUser: every function here accepts both,
+# and _role() is what tells them apart.
+Actor = Any
+
+
+def _role(user: Any) -> str | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.SYSTEM_ADMIN
+    return str(user.role)
+
+
+def is_system_admin(user: Any) -> bool:
+    return _role(user) == Role.SYSTEM_ADMIN
+
+
+def can_read_audit(user: Any) -> bool:
+    return _role(user) in (Role.AUDITOR, Role.SYSTEM_ADMIN)
+
+
+def can_use_directory(user: Any) -> bool:
+    return _role(user) in (Role.SYSTEM_ADMIN, Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN, Role.PROFESSIONAL)
+
+
+def _institution_scope(user: Actor) -> Q | None:
+    """A filter on Institution for the user's scope; None means everything."""
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return None
+    if role == Role.COMMISSION_OFFICER and user.region_id:
+        return Q(region__code__startswith=user.region.scope_prefix)
+    if role == Role.INSTITUTION_ADMIN and user.institution_id:
+        # A group's administrator also looks after the group's member institutions.
+        return Q(pk=user.institution_id) | Q(parent_id=user.institution_id)
+    if role == Role.PROFESSIONAL and user.professional_id and user.professional.institution_id:
+        return Q(pk=user.professional.institution_id)
+    return Q(pk__in=[])
+
+
+def institutions_visible_to(user: Actor) -> QuerySet[Institution]:
+    scope = _institution_scope(user)
+    qs = Institution.objects.select_related("region", "category", "grade", "parent")
+    return qs if scope is None else qs.filter(scope)
+
+
+def departments_visible_to(user: Actor) -> QuerySet[Department]:
+    return Department.objects.select_related("institution", "specialty").filter(
+        institution__in=institutions_visible_to(user)
+    )
+
+
+def professionals_visible_to(user: Actor) -> QuerySet[Professional]:
+    qs = Professional.objects.select_related("title", "specialty", "institution", "department", "home_region")
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return qs
+    if role == Role.PROFESSIONAL:
+        return qs.filter(pk=user.professional_id) if user.professional_id else qs.none()
+    if role in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN):
+        return qs.filter(institution__in=institutions_visible_to(user))
+    return qs.none()
+
+
+def _get_or_404(qs: QuerySet[Any], pk: Any) -> Any:
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("记录不存在或无权访问")) from None
+
+
+def access_institution(user: Actor, pk: Any, *, for_write: bool = False) -> Institution:
+    institution: Institution = _get_or_404(institutions_visible_to(user), pk)
+    if for_write:
+        require_can_manage_institution(user, institution)
+    return institution
+
+
+def access_department(user: Actor, pk: Any, *, for_write: bool = False) -> Department:
+    department: Department = _get_or_404(departments_visible_to(user), pk)
+    if for_write:
+        require_can_manage_institution(user, department.institution)
+    return department
+
+
+def access_professional(user: Actor, pk: Any, *, for_write: bool = False) -> Professional:
+    professional: Professional = _get_or_404(professionals_visible_to(user), pk)
+    if for_write:
+        require_can_edit_professional(user, professional)
+    return professional
+
+
+# --- Write permissions, called by services -----------------------------------
+
+
+def can_manage_region(user: Actor, region: Region) -> bool:
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return True
+    return bool(role == Role.COMMISSION_OFFICER and user.region_id and region.code.startswith(user.region.scope_prefix))
+
+
+def can_manage_institution(user: Actor, institution: Institution) -> bool:
+    role = _role(user)
+    if role in (Role.SYSTEM_ADMIN, Role.COMMISSION_OFFICER):
+        return can_manage_region(user, institution.region)
+    if role == Role.INSTITUTION_ADMIN:
+        return institutions_visible_to(user).filter(pk=institution.pk).exists()
+    return False
+
+
+def require_can_manage_region(user: Actor, region: Region) -> None:
+    if not can_manage_region(user, region):
+        raise PermissionDenied(_("您无权在“%(region)s”登记机构") % {"region": region.full_name})
+
+
+def require_can_manage_institution(user: Actor, institution: Institution) -> None:
+    if not can_manage_institution(user, institution):
+        raise PermissionDenied(_("您无权修改“%(name)s”的信息") % {"name": institution.name})
+
+
+def is_self(user: Actor, professional: Professional) -> bool:
+    return _role(user) == Role.PROFESSIONAL and user.professional_id == professional.pk
+
+
+def can_edit_professional(user: Actor, professional: Professional) -> bool:
+    if is_self(user, professional):
+        return True
+    return professional.institution is not None and can_manage_institution(user, professional.institution)
+
+
+def require_can_edit_professional(user: Actor, professional: Professional) -> None:
+    if not can_edit_professional(user, professional):
+        raise PermissionDenied(_("您无权修改该人员的信息"))
+
+
+def can_see_personal_data(user: Actor, professional: Professional) -> bool:
+    """Full phone and ID tail are for the person, their employer's administrators
+    and system administrators; commission officers work with masked values."""
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN or is_self(user, professional):
+        return True
+    return bool(
+        role == Role.INSTITUTION_ADMIN
+        and professional.institution_id
+        and institutions_visible_to(user).filter(pk=professional.institution_id).exists()
+    )
+
+
+def personal_data_checker(user: Actor) -> Any:
+    """A ``can_see_personal_data`` for many rows at once: one query, not one per row."""
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return lambda professional: True
+    allowed: set[int] = set()
+    if role == Role.INSTITUTION_ADMIN:
+        allowed = set(institutions_visible_to(user).values_list("pk", flat=True))
+    return lambda professional: professional.institution_id in allowed or is_self(user, professional)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "medbridge.accounts"
+    verbose_name = _("Accounts and access")
+
+    def ready(self) -> None:
+        from medbridge.accounts import audit
+
+        audit.register()

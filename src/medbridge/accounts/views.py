@@ -1,0 +1,51 @@
+"""Sign-in, sign-out, password change and the audit log page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from auditlog.models import LogEntry
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+
+from medbridge.accounts.decorators import auditor_required
+from medbridge.accounts.selectors import AuditFilter, audit_entries
+from medbridge.web.pagination import paginate
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("web:home")
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@auditor_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    action = request.GET.get("action", "")
+    f = AuditFilter(
+        q=request.GET.get("q", "").strip(),
+        model=request.GET.get("model", ""),
+        action=int(action) if action.isdigit() else None,
+        since=_date(request.GET.get("since")),
+        until=_date(request.GET.get("until")),
+    )
+    context = {
+        "page": paginate(request, audit_entries(f)),
+        "filter": f,
+        "actions": LogEntry.Action.choices,
+        "models": [("institution", "机构"), ("department", "科室"), ("professional", "人员"), ("user", "用户")],
+    }
+    return render(request, "accounts/audit_log.html", context)

@@ -1,0 +1,92 @@
+"""The JSON API at /api/v1/: one NinjaAPI, routers from each app, one error shape.
+
+Every error body is ``{"error": {"code": ..., "message": ..., "fields": {...}}}``
+so clients handle validation, scope and authentication failures the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from medbridge.accounts.services import api_token_user
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(APIKeyCookie):
+    """Django's session cookie, with CSRF checks on writes (ninja's default)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user if request.user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="MedBridge API",
+    version="1",
+    description="医桥 MedBridge JSON API. 使用会话 Cookie 或 `Authorization: Bearer <token>` 认证。",
+    auth=[Session(), BearerToken()],
+    urls_namespace="api",
+)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> HttpResponse:
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return error_response(request, 422, "invalid", _("提交的数据有误"), fields)
+
+
+@api.exception_handler(NinjaValidationError)
+def _schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        name = ".".join(str(p) for p in item.get("loc", [])[1:]) or "__all__"
+        fields.setdefault(name, []).append(str(item.get("msg", "")))
+    return error_response(request, 422, "invalid", _("提交的数据有误"), fields)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, "forbidden", str(exc) or _("无权执行此操作"))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("记录不存在或无权访问"))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated", _("请先登录或提供有效的 API 令牌"))
+
+
+def _register_routers() -> None:
+    from medbridge.directory.api import reference_router, router
+
+    api.add_router("/", router)
+    api.add_router("/reference/", reference_router)
+
+
+_register_routers()

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from medbridge.api import api
+
+handler403 = "medbridge.web.views.permission_denied"
+handler404 = "medbridge.web.views.page_not_found"
+
+urlpatterns = [
+    path("", include("medbridge.web.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("medbridge.accounts.urls")),
+    path("directory/", include("medbridge.directory.urls")),
+    path("interop/", include("medbridge.interop.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

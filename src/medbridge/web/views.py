@@ -1,0 +1,26 @@
+"""The home page and error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from medbridge.accounts import access
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {}
+    if access.can_use_directory(request.user):
+        context["institution_count"] = access.institutions_visible_to(request.user).count()
+        context["professional_count"] = access.professionals_visible_to(request.user).count()
+    return render(request, "web/home.html", context)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/403.html", {"message": str(exception or "")}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/404.html", status=404)

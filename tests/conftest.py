@@ -1,0 +1,99 @@
+"""Shared actors for every test.
+
+Two prefectures of Shanxi: 长治市 (140400), where hospital A stands, and 太原市
+(140100), where hospital B stands. An officer of 长治市 must see A and not B; the
+administrator of A must not see B's people; the auditor sees only the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from medbridge.accounts.models import Role, User
+from medbridge.directory import services
+from medbridge.directory.models import Institution, Professional
+from tests.factories import PASSWORD, InstitutionFactory, ProfessionalFactory, UserFactory, region
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    # The shipped reference data is part of the product; load the real thing once.
+    with django_db_blocker.unblock():
+        services.reference_load()
+
+
+@pytest.fixture
+def hospital_a(db: None) -> Institution:
+    return InstitutionFactory(name="长治市人民医院", region=region("140400"))
+
+
+@pytest.fixture
+def hospital_b(db: None) -> Institution:
+    return InstitutionFactory(name="太原市中心医院", region=region("140100"))
+
+
+@pytest.fixture
+def doctor_a(hospital_a: Institution) -> Professional:
+    return ProfessionalFactory(name="李明", institution=hospital_a, phone="13812345678")
+
+
+@pytest.fixture
+def doctor_b(hospital_b: Institution) -> Professional:
+    return ProfessionalFactory(name="王芳", institution=hospital_b, phone="13987654321")
+
+
+@pytest.fixture
+def sysadmin(db: None) -> User:
+    return UserFactory(username="sysadmin", role=Role.SYSTEM_ADMIN, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def auditor(db: None) -> User:
+    return UserFactory(username="auditor", role=Role.AUDITOR)
+
+
+@pytest.fixture
+def city_officer(db: None) -> User:
+    return UserFactory(username="changzhi_officer", role=Role.COMMISSION_OFFICER, region=region("140400"))
+
+
+@pytest.fixture
+def admin_a(hospital_a: Institution) -> User:
+    return UserFactory(username="admin_a", role=Role.INSTITUTION_ADMIN, institution=hospital_a)
+
+
+@pytest.fixture
+def outsider(hospital_b: Institution) -> User:
+    """The administrator of hospital B: signed in, but A is none of their business."""
+    return UserFactory(username="admin_b", role=Role.INSTITUTION_ADMIN, institution=hospital_b)
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def login() -> Any:
+    return signed_in
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _reference_survives_flushes(request: Any) -> None:
+    # Transactional tests (the browser, threads) end with a flush that empties
+    # every table, the reference data included; put it back for the next one.
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        from medbridge.directory.models import Region
+
+        if not Region.objects.exists():
+            services.reference_load()
