@@ -1,7 +1,6 @@
 """Directory endpoints. Same scoping as the pages: reads via the access module and
 selectors, writes via services; codes in, codes out."""
 
-from __future__ import annotations
 
 from typing import Any
 

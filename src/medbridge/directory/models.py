@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from medbridge.pii import EncryptedCharField, mask_id_number, mask_phone
@@ -151,6 +152,9 @@ class Institution(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("directory:institution_detail", args=[self.pk])
+
 
 class Department(models.Model):
     """A department (科室) of an institution, typed by a catalogue specialty."""
@@ -236,6 +240,9 @@ class Professional(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:professional_detail", args=[self.pk])
 
     @property
     def masked_phone(self) -> str:

@@ -32,7 +32,9 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
-HOSPITAL_CATEGORY_PREFIX = "A"  # WS 218: every hospital category code starts with A
+# WS 218 categories that are graded under the hospital grading scheme: hospitals (A),
+# township centres (C, 一级), maternal-child (G) and disease-control hospitals (H).
+GRADED_CATEGORY_PREFIXES = ("A", "C", "G", "H")
 
 
 class Errors:
@@ -72,8 +74,8 @@ def institution_validate(data: InstitutionData, *, instance: Institution | None 
         errors.add("name", _("请填写机构名称"))
     elif _institution_name_taken(data.name, instance):
         errors.add("name", _("已存在同名机构“%(name)s”") % {"name": data.name})
-    if data.grade is not None and not data.category.code.startswith(HOSPITAL_CATEGORY_PREFIX):
-        errors.add("grade", _("只有医院可以设置医院等级"))
+    if data.grade is not None and not data.category.code.startswith(GRADED_CATEGORY_PREFIXES):
+        errors.add("grade", _("“%(category)s”类机构不评定医院等级") % {"category": data.category.name})
     if data.parent is not None and instance is not None and _is_ancestor(instance, data.parent):
         errors.add("parent", _("上级机构不能是本机构或其下属机构"))
     _validate_coordinates(errors, data.longitude, data.latitude)

@@ -130,7 +130,7 @@ def professional_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "page": paginate(request, selectors.professional_list(request.user, f)),
         "filter": f,
-        "institutions": access.institutions_visible_to(request.user).only("id", "name"),
+        "institutions": access.institutions_visible_to(request.user).select_related(None).only("id", "name"),
         "titles": ProfessionalTitle.objects.all(),
         "specialties": Specialty.objects.filter(parent__isnull=True),
     }

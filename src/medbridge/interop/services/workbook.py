@@ -1,0 +1,273 @@
+"""The directory workbook format, shared by the template, the exporter and the importer.
+
+One spec of sheets and columns drives all three, so a column added here appears in
+the blank template, is filled by the export and is read back by the import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+from django.db.models import TextChoices
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from medbridge.directory.models import Profession, Sex
+
+INSTRUCTIONS = "说明"
+INSTITUTIONS = "机构"
+DEPARTMENTS = "科室"
+PROFESSIONALS = "人员"
+REQUIRED_MARK = "*"
+# Cells holding codes or long digit strings are text, so Excel neither turns
+# "03.01" into 3.01 nor rounds an 18-digit ID number.
+TEXT_FORMAT = "@"
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F5F8B")
+REQUIRED_FILL = PatternFill("solid", fgColor="B8472E")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its header, the service field it feeds (to place service errors),
+    and what the instructions sheet says about it."""
+
+    header: str
+    field: str
+    help: str
+    required: bool = False
+    width: int = 14
+    text: bool = False
+    choices: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return self.header + (REQUIRED_MARK if self.required else "")
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    title: str
+    columns: tuple[Column, ...]
+    # Where a permission error is shown: the column naming whose record it is.
+    scope_header: str
+    help: str = ""
+    by_field: dict[str, str] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_field", {c.field: c.header for c in self.columns})
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def header_for(self, field_name: str) -> str:
+        return self.by_field.get(field_name, self.scope_header)
+
+
+def _chinese_labels(choices: type[TextChoices]) -> dict[str, str]:
+    # The workbook is a Chinese file format: its values stay Chinese whatever
+    # language the page that produced it was shown in.
+    with translation.override("zh-hans"):
+        return {str(value): str(label) for value, label in choices.choices}
+
+
+def sex_labels() -> dict[str, str]:
+    """GB/T 2261.1 code → the word written in the sheet."""
+    return _chinese_labels(Sex)
+
+
+def profession_labels() -> dict[str, str]:
+    return _chinese_labels(Profession)
+
+
+def sex_choices() -> tuple[str, ...]:
+    labels = sex_labels()
+    return tuple(labels[code] for code in (Sex.MALE, Sex.FEMALE, Sex.UNKNOWN, Sex.UNSTATED))
+
+
+def profession_choices() -> tuple[str, ...]:
+    return tuple(profession_labels().values())
+
+
+def institution_sheet() -> SheetSpec:
+    return SheetSpec(
+        INSTITUTIONS,
+        (
+            Column("机构名称", "name", _("机构全称；按名称（不区分大小写）匹配已有机构，匹配到则更新"), True, 30),
+            Column("简称", "short_name", _("可选")),
+            Column("机构类别", "category", _("WS 218 分类代码或名称，如 A1 或 综合医院"), True, 14, True),
+            Column("医院等级", "grade", _("代码或名称，如 三级甲等；仅医院可填"), width=12, text=True),
+            Column("所在地区", "region", _("GB/T 2260 区划代码（如 140400）或不重名的地区名称"), True, 14, True),
+            Column("上级机构", "parent", _("上级机构或所属集团的名称；须已存在，或写在本表更靠前的行"), width=26),
+            Column("地址", "address", _("可选"), width=30),
+            Column("经度", "longitude", _("数字，73 到 136；与纬度同时填写"), width=10),
+            Column("纬度", "latitude", _("数字，3 到 54；与经度同时填写"), width=10),
+        ),
+        scope_header="机构名称",
+        help=_("每行一个机构。"),
+    )
+
+
+def department_sheet() -> SheetSpec:
+    return SheetSpec(
+        DEPARTMENTS,
+        (
+            Column("机构名称", "institution", _("科室所属机构的名称；机构须已存在或在“机构”表中"), True, 30),
+            Column("科室名称", "name", _("按（机构，科室名称）匹配已有科室"), True, 20),
+            Column("诊疗科目", "specialty", _("诊疗科目代码或名称，如 03.01 或 呼吸内科专业"), width=16, text=True),
+        ),
+        scope_header="机构名称",
+        help=_("每行一个科室。"),
+    )
+
+
+def professional_sheet() -> SheetSpec:
+    return SheetSpec(
+        PROFESSIONALS,
+        (
+            Column("姓名", "name", _("必填"), True, 10),
+            Column(
+                "性别",
+                "sex",
+                _("男/女，或 GB/T 2261.1 代码 0、1、2、9；留空则保持原值"),
+                width=8,
+                text=True,
+                choices=sex_choices(),
+            ),
+            Column(
+                "专业类别",
+                "profession",
+                _("医师/护理/药学/医技/管理/其他；留空则保持原值（新增人员为医师）"),
+                width=10,
+                choices=profession_choices(),
+            ),
+            Column("职称", "title", _("职称名称或 GB/T 8561 代码，如 主任医师 或 231"), width=12, text=True),
+            Column("专业", "specialty", _("诊疗科目代码或名称"), width=16, text=True),
+            Column("工作单位", "institution", _("机构名称；机构须已存在或在“机构”表中"), True, 30),
+            Column("科室", "department", _("工作单位下的科室名称；科室须已存在或在“科室”表中"), width=16),
+            Column("籍贯", "home_region", _("区划代码或不重名的地区名称"), width=12, text=True),
+            Column(
+                "执业证书编码",
+                "license_no",
+                _("填写后按此编码匹配已有人员；未填则按（姓名，工作单位）匹配"),
+                width=20,
+                text=True,
+            ),
+            Column(
+                "手机号码", "phone", _("11 位手机号或带区号的固定电话；留空则保持已登记的号码"), width=14, text=True
+            ),
+            Column(
+                "身份证号码",
+                "id_number",
+                _("18 位；系统只保存其加密散列和后四位，不保存号码本身，导出时不含此项；留空则保持原值"),
+                width=20,
+                text=True,
+            ),
+            Column("简介", "introduction", _("可选"), width=40),
+        ),
+        scope_header="工作单位",
+        help=_("每行一名卫生专业技术人员。"),
+    )
+
+
+def data_sheets() -> tuple[SheetSpec, ...]:
+    """The data sheets in the order the importer processes them: later sheets may
+    name institutions and departments created by earlier ones in the same file."""
+    return institution_sheet(), department_sheet(), professional_sheet()
+
+
+# --- Writing ------------------------------------------------------------------
+
+Rows = dict[str, Iterable[Sequence[Any]]]
+
+
+def build_workbook(rows: Rows | None = None) -> Workbook:
+    """The workbook with its instructions sheet and one styled sheet per spec,
+    filled with ``rows[sheet title]`` when given (the export) or empty (the template)."""
+    book = Workbook()
+    _write_instructions(book.active)
+    for spec in data_sheets():
+        _write_sheet(book.create_sheet(spec.title), spec, (rows or {}).get(spec.title, ()))
+    return book
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(sheet: Worksheet, spec: SheetSpec, rows: Iterable[Sequence[Any]]) -> None:
+    sheet.append([c.title for c in spec.columns])
+    for row in rows:
+        sheet.append(list(row))
+    # Dropdowns reach well past the data so rows typed in later get them too.
+    last_row = max(sheet.max_row, 1000)
+    for index, column in enumerate(spec.columns, start=1):
+        _style_column(sheet, index, column, last_row=last_row)
+    sheet.freeze_panes = "A2"
+
+
+def _style_column(sheet: Worksheet, index: int, column: Column, *, last_row: int) -> None:
+    letter = get_column_letter(index)
+    header = sheet.cell(row=1, column=index)
+    header.font = HEADER_FONT
+    header.fill = REQUIRED_FILL if column.required else HEADER_FILL
+    header.alignment = Alignment(horizontal="center", vertical="center")
+    sheet.column_dimensions[letter].width = column.width
+    if column.text:
+        sheet.column_dimensions[letter].number_format = TEXT_FORMAT
+        for (cell,) in sheet.iter_rows(min_row=2, max_row=sheet.max_row, min_col=index, max_col=index):
+            cell.number_format = TEXT_FORMAT
+    if column.choices:
+        _add_dropdown(sheet, f"{letter}2:{letter}{last_row}", column.choices)
+
+
+def _add_dropdown(sheet: Worksheet, cells: str, choices: tuple[str, ...]) -> None:
+    # A warning, not a stop: the codes (1, 2 …) are valid input too but are not in the list.
+    validation = DataValidation(
+        type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True, errorStyle="warning"
+    )
+    validation.add(cells)
+    sheet.add_data_validation(validation)
+
+
+def _write_instructions(sheet: Worksheet) -> None:
+    sheet.title = INSTRUCTIONS
+    for line in _general_notes():
+        sheet.append([line])
+    sheet.append([])
+    header_row = sheet.max_row + 1
+    sheet.append([_("工作表"), _("列名"), _("是否必填"), _("填写说明")])
+    for spec in data_sheets():
+        for column in spec.columns:
+            sheet.append([spec.title, column.title, _("必填") if column.required else "", column.help])
+    for index, width in enumerate((10, 16, 10, 90), start=1):
+        cell = sheet.cell(row=header_row, column=index)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+
+
+def _general_notes() -> list[str]:
+    return [
+        _("医桥机构人员导入模板"),
+        _("按“机构”“科室”“人员”的顺序导入，后面的表可以引用前面表中新增的机构和科室。"),
+        _("列名带 * 的为必填项；第一行为列名，请勿修改或删除列；空行会被跳过。"),
+        _("导入前检查所有行：只要有一行有误，整个文件都不会写入，并列出所有出错的行、列和原因。"),
+        _("已有记录按名称匹配并更新，内容相同的行不做任何修改，重复导入同一文件不会产生变化。"),
+        _("除“手机号码”“身份证号码”“性别”“专业类别”外，单元格留空表示清除该项；这四列留空表示保持原值。"),
+        _("身份证号码只保存加密散列和后四位，不保存号码本身，因此导出文件中不含身份证号码。"),
+        _("导出文件中，您无权查看完整号码的人员的手机号码为空；再导入时保持原号码不变。"),
+        _("代码类列（机构类别、医院等级、所在地区、诊疗科目、职称、籍贯）既可填代码，也可填准确名称。"),
+    ]
