@@ -91,7 +91,9 @@ def password() -> str:
 def _reference_survives_flushes(request: Any) -> None:
     # Transactional tests (the browser, threads) end with a flush that empties
     # every table, the reference data included; put it back for the next one.
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         request.getfixturevalue("transactional_db")
         from medbridge.directory.models import Region
 

@@ -45,6 +45,9 @@ def main() -> int:
     pg_url = sys.argv[1] if len(sys.argv) > 1 else "postgres://postgres@127.0.0.1:5432/medbridge"
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     base["MEDBRIDGE_IMPORTS_INLINE"] = "1"
+    # Persistent connections from the live-server thread would keep the test
+    # database busy when pytest-django drops it at the end.
+    base["MEDBRIDGE_DB_CONN_MAX_AGE"] = "0"
     results = {"SQLite": run("SQLite (embedded)", base, [])}
     if postgres_answers(pg_url):
         results["PostgreSQL"] = run(f"PostgreSQL ({urlparse(pg_url).hostname})", base | {"DATABASE_URL": pg_url}, [])

@@ -53,7 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "medbridge.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,7 +97,11 @@ def _database() -> dict[str, object]:
         return _sqlite(Path(url.removeprefix("sqlite:///")))
     if not url.startswith(("postgres://", "postgresql://")):
         raise EnvironmentError_(f"DATABASE_URL must start with postgres:// or sqlite:///, got {url!r}")
-    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    config: dict[str, object] = dict(
+        dj_database_url.parse(
+            url, conn_max_age=env_int("MEDBRIDGE_DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True
+        )
+    )
     return config
 
 

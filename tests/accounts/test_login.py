@@ -78,3 +78,16 @@ def test_a_session_idle_for_thirty_minutes_must_sign_in_again(login: Any, admin_
     assert timedelta(minutes=29) < remaining <= timedelta(minutes=30)
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get("/directory/institutions/").status_code == 302
+
+
+def test_pruning_keeps_audit_entries_younger_than_the_retention_period(settings: Any, doctor_a: Any) -> None:
+    from auditlog.models import LogEntry
+
+    from medbridge.accounts.services import audit_prune
+
+    settings.AUDIT_RETENTION_DAYS = 180
+    entry = LogEntry.objects.get_for_object(doctor_a).get()
+    LogEntry.objects.filter(pk=entry.pk).update(timestamp=timezone.now() - timedelta(days=179))
+    assert audit_prune() == 0
+    LogEntry.objects.filter(pk=entry.pk).update(timestamp=timezone.now() - timedelta(days=181))
+    assert audit_prune() == 1

@@ -114,3 +114,9 @@ def test_pages_render_in_english(login: Any, sysadmin: User, hospital_a: Institu
     response = client.get("/directory/institutions/")
     assert response.status_code == 200
     assert 'lang="en"' in response.content.decode()
+
+
+def test_chinese_is_the_default_even_for_an_english_browser(login: Any, sysadmin: User) -> None:
+    response = login(sysadmin).get("/directory/institutions/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in response.content.decode()
+    assert "机构名录" in response.content.decode()

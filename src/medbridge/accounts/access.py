@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from medbridge.accounts.models import Role
 from medbridge.directory.models import Department, Institution, Professional, Region
+from medbridge.interop.models import ImportJob
 
 # The signed-in User or Django's AnonymousUser: every function here accepts both,
 # and _role() is what tells them apart.
@@ -176,3 +177,16 @@ def personal_data_checker(user: Actor) -> Any:
     if role == Role.INSTITUTION_ADMIN:
         allowed = set(institutions_visible_to(user).values_list("pk", flat=True))
     return lambda professional: professional.institution_id in allowed or is_self(user, professional)
+
+
+def import_jobs_visible_to(user: Actor) -> QuerySet[ImportJob]:
+    """A user follows their own imports; a system administrator everyone's."""
+    qs = ImportJob.objects.select_related("user")
+    if is_system_admin(user):
+        return qs
+    return qs.filter(user_id=user.pk) if getattr(user, "is_authenticated", False) else qs.none()
+
+
+def access_import_job(user: Actor, pk: Any) -> ImportJob:
+    job: ImportJob = _get_or_404(import_jobs_visible_to(user), pk)
+    return job

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -109,3 +111,13 @@ def api_token_user(secret: str) -> User | None:
 def _digest(secret: str) -> str:
     # Tokens are long random strings, so a fast unsalted hash is enough here.
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def audit_prune(*, now: datetime | None = None) -> int:
+    """Delete audit entries older than the retention period (never under 180 days,
+    which the settings enforce). Returns how many were deleted."""
+    from auditlog.models import LogEntry
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    deleted, _ = LogEntry.objects.filter(timestamp__lt=cutoff).delete()
+    return int(deleted)

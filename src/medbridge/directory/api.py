@@ -1,7 +1,6 @@
 """Directory endpoints. Same scoping as the pages: reads via the access module and
 selectors, writes via services; codes in, codes out."""
 
-
 from typing import Any
 
 from django.core.exceptions import ValidationError

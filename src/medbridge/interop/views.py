@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from medbridge.accounts import access
 from medbridge.accounts.decorators import directory_user_required
 from medbridge.accounts.models import User
-from medbridge.interop import selectors
 from medbridge.interop.forms import ImportForm
 from medbridge.interop.services import jobs
 from medbridge.interop.services.exporter import export_workbook
@@ -32,13 +32,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         job = jobs.import_job_start(user=_user(request), file_name=upload.name, content=upload.read())
         return redirect("interop:import_status", pk=job.pk)
-    recent = selectors.import_jobs_visible_to(request.user)[:RECENT_JOBS]
+    recent = access.import_jobs_visible_to(request.user)[:RECENT_JOBS]
     return render(request, "interop/import.html", {"form": form, "jobs": recent})
 
 
 @directory_user_required
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
-    job = selectors.access_import_job(request.user, pk)
+    job = access.access_import_job(request.user, pk)
     done, total = jobs.import_job_progress(job)
     context = {
         "job": job,
@@ -54,7 +54,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 @directory_user_required
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """What the status page polls while the import runs."""
-    job = selectors.access_import_job(request.user, pk)
+    job = access.access_import_job(request.user, pk)
     done, total = jobs.import_job_progress(job)
     return JsonResponse(
         {

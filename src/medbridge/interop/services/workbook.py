@@ -60,7 +60,6 @@ class SheetSpec:
     columns: tuple[Column, ...]
     # Where a permission error is shown: the column naming whose record it is.
     scope_header: str
-    help: str = ""
     by_field: dict[str, str] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -114,7 +113,6 @@ def institution_sheet() -> SheetSpec:
             Column("纬度", "latitude", _("数字，3 到 54；与经度同时填写"), width=10),
         ),
         scope_header="机构名称",
-        help=_("每行一个机构。"),
     )
 
 
@@ -127,7 +125,6 @@ def department_sheet() -> SheetSpec:
             Column("诊疗科目", "specialty", _("诊疗科目代码或名称，如 03.01 或 呼吸内科专业"), width=16, text=True),
         ),
         scope_header="机构名称",
-        help=_("每行一个科室。"),
     )
 
 
@@ -135,7 +132,7 @@ def professional_sheet() -> SheetSpec:
     return SheetSpec(
         PROFESSIONALS,
         (
-            Column("姓名", "name", _("必填"), True, 10),
+            Column("姓名", "name", _("未填执业证书编码时，按（姓名，工作单位）匹配已有人员"), True, 10),
             Column(
                 "性别",
                 "sex",
@@ -176,7 +173,6 @@ def professional_sheet() -> SheetSpec:
             Column("简介", "introduction", _("可选"), width=40),
         ),
         scope_header="工作单位",
-        help=_("每行一名卫生专业技术人员。"),
     )
 
 
