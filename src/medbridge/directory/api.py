@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from medbridge.accounts import access
@@ -299,7 +299,7 @@ def get_institution(request: HttpRequest, pk: int) -> Any:
 @router.post("/institutions", response={201: InstitutionOut}, summary="登记机构")
 def create_institution(request: HttpRequest, payload: InstitutionIn) -> Any:
     data = _institution_data(request, payload.dict())
-    return 201, services.institution_create(actor=request.user, data=data)
+    return Status(201, services.institution_create(actor=request.user, data=data))
 
 
 @router.patch("/institutions/{int:pk}", response=InstitutionOut, summary="修改机构")
@@ -332,7 +332,7 @@ def create_department(request: HttpRequest, payload: DepartmentIn) -> Any:
     specialty = r.code("specialty", Specialty, payload.specialty)
     r.done()
     data = services.DepartmentData(institution=institution, name=payload.name, specialty=specialty)  # type: ignore[arg-type]
-    return 201, services.department_create(actor=request.user, data=data)
+    return Status(201, services.department_create(actor=request.user, data=data))
 
 
 @router.patch("/departments/{int:pk}", response=DepartmentOut, summary="修改科室")
@@ -373,7 +373,7 @@ def get_professional(request: HttpRequest, pk: int) -> Any:
 @router.post("/professionals", response={201: ProfessionalOut}, summary="登记人员")
 def create_professional(request: HttpRequest, payload: ProfessionalIn) -> Any:
     data = _professional_data(request, payload.dict())
-    return 201, services.professional_create(actor=request.user, data=data)
+    return Status(201, services.professional_create(actor=request.user, data=data))
 
 
 @router.patch("/professionals/{int:pk}", response=ProfessionalOut, summary="修改人员")

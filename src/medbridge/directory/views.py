@@ -150,7 +150,9 @@ def professional_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @directory_user_required
 def professional_create(request: HttpRequest) -> HttpResponse:
-    initial = {"institution": _int_or_none(request.GET.get("institution"))}
+    # An institution administrator almost always registers their own staff.
+    own = getattr(request.user, "institution_id", None)
+    initial = {"institution": _int_or_none(request.GET.get("institution")) or own}
     form = ProfessionalForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
