@@ -91,3 +91,14 @@ def test_pruning_keeps_audit_entries_younger_than_the_retention_period(settings:
     assert audit_prune() == 0
     LogEntry.objects.filter(pk=entry.pk).update(timestamp=timezone.now() - timedelta(days=181))
     assert audit_prune() == 1
+
+
+def test_a_user_creates_and_revokes_their_own_token_on_the_tokens_page(login: Any, admin_a: User) -> None:
+    client = login(admin_a)
+    page = client.post("/accounts/tokens/", {"name": "HIS 对接"}).content.decode()
+    secret = page.split('<pre id="new-token">')[1].split("</pre>")[0]
+    assert Client().get("/api/v1/institutions", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    token = admin_a.api_tokens.get()
+    assert secret not in client.get("/accounts/tokens/").content.decode()
+    client.post("/accounts/tokens/", {"revoke": token.pk})
+    assert Client().get("/api/v1/institutions", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401

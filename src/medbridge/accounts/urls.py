@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("tokens/", views.api_tokens, name="api_tokens"),
 ]

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from auditlog.models import LogEntry
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
+from medbridge.accounts import services
 from medbridge.accounts.decorators import auditor_required
 from medbridge.accounts.selectors import AuditFilter, audit_entries
 from medbridge.web.pagination import paginate
@@ -49,3 +53,19 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "models": [("institution", "机构"), ("department", "科室"), ("professional", "人员"), ("user", "用户")],
     }
     return render(request, "accounts/audit_log.html", context)
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens: create one (its secret is shown once) or revoke one."""
+    secret = None
+    if request.method == "POST" and request.POST.get("revoke"):
+        token = get_object_or_404(request.user.api_tokens, pk=request.POST["revoke"])  # type: ignore[union-attr]
+        services.api_token_revoke(actor=request.user, token=token)
+        messages.success(request, _("令牌“%(name)s”已吊销") % {"name": token.name})
+        return redirect("accounts:api_tokens")
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:64] or _("未命名")
+        _token, secret = services.api_token_create(actor=request.user, user=request.user, name=name)  # type: ignore[arg-type]
+    tokens = request.user.api_tokens.order_by("-created_at")  # type: ignore[union-attr]
+    return render(request, "accounts/api_tokens.html", {"tokens": tokens, "secret": secret})

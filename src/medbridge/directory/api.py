@@ -224,20 +224,6 @@ def _institution_data(request: HttpRequest, values: dict[str, Any]) -> services.
     return data
 
 
-def _institution_values(i: Institution) -> dict[str, Any]:
-    return {
-        "name": i.name,
-        "category": i.category.code,
-        "region": i.region.code,
-        "grade": i.grade.code if i.grade else None,
-        "short_name": i.short_name,
-        "parent_id": i.parent_id,
-        "address": i.address,
-        "longitude": i.longitude,
-        "latitude": i.latitude,
-    }
-
-
 def _professional_data(request: HttpRequest, values: dict[str, Any]) -> services.ProfessionalData:
     r = Resolver(request)
     data = services.ProfessionalData(
@@ -256,23 +242,6 @@ def _professional_data(request: HttpRequest, values: dict[str, Any]) -> services
     )
     r.done()
     return data
-
-
-def _professional_values(p: Professional) -> dict[str, Any]:
-    return {
-        "name": p.name,
-        "sex": p.sex,
-        "profession": p.profession,
-        "title": p.title.code if p.title else None,
-        "specialty": p.specialty.code if p.specialty else None,
-        "institution_id": p.institution_id,
-        "department_id": p.department_id,
-        "home_region": p.home_region.code if p.home_region else None,
-        "license_no": p.license_no,
-        "phone": p.phone,
-        "id_number": None,
-        "introduction": p.introduction,
-    }
 
 
 # --- Institutions -----------------------------------------------------------------
@@ -305,7 +274,7 @@ def create_institution(request: HttpRequest, payload: InstitutionIn) -> Any:
 @router.patch("/institutions/{int:pk}", response=InstitutionOut, summary="修改机构")
 def update_institution(request: HttpRequest, pk: int, payload: InstitutionPatch) -> Any:
     institution = access.access_institution(request.user, pk, for_write=True)  # type: ignore[arg-type]
-    values = _institution_values(institution) | payload.dict(exclude_unset=True)
+    values = selectors.institution_as_codes(institution) | payload.dict(exclude_unset=True)
     data = _institution_data(request, values)
     return services.institution_update(actor=request.user, institution=institution, data=data)
 
@@ -379,7 +348,7 @@ def create_professional(request: HttpRequest, payload: ProfessionalIn) -> Any:
 @router.patch("/professionals/{int:pk}", response=ProfessionalOut, summary="修改人员")
 def update_professional(request: HttpRequest, pk: int, payload: ProfessionalPatch) -> Any:
     professional = access.access_professional(request.user, pk, for_write=True)  # type: ignore[arg-type]
-    values = _professional_values(professional) | payload.dict(exclude_unset=True)
+    values = selectors.professional_as_codes(professional) | {"id_number": None} | payload.dict(exclude_unset=True)
     data = _professional_data(request, values)
     return services.professional_update(actor=request.user, professional=professional, data=data)
 

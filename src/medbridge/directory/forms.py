@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from medbridge.accounts import access
-from medbridge.directory import services
+from medbridge.directory import selectors, services
 from medbridge.directory.models import (
     Department,
     HospitalGrade,
@@ -77,17 +77,9 @@ class InstitutionForm(forms.Form):
 
     @staticmethod
     def initial_from(institution: Institution) -> dict[str, Any]:
-        return {
-            "name": institution.name,
-            "short_name": institution.short_name,
-            "category": institution.category.code,
-            "grade": institution.grade.code if institution.grade else None,
-            "region": institution.region.code,
-            "parent": institution.parent_id,
-            "address": institution.address,
-            "longitude": institution.longitude,
-            "latitude": institution.latitude,
-        }
+        values = selectors.institution_as_codes(institution)
+        values["parent"] = values.pop("parent_id")
+        return values
 
 
 class DepartmentForm(forms.Form):
@@ -132,16 +124,7 @@ class ProfessionalForm(forms.Form):
 
     @staticmethod
     def initial_from(p: Any) -> dict[str, Any]:
-        return {
-            "name": p.name,
-            "sex": p.sex,
-            "profession": p.profession,
-            "title": p.title.code if p.title else None,
-            "specialty": p.specialty.code if p.specialty else None,
-            "institution": p.institution_id,
-            "department": p.department_id,
-            "home_region": p.home_region.code if p.home_region else None,
-            "license_no": p.license_no,
-            "phone": p.phone,
-            "introduction": p.introduction,
-        }
+        values = selectors.professional_as_codes(p)
+        values["institution"] = values.pop("institution_id")
+        values["department"] = values.pop("department_id")
+        return values

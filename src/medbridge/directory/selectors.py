@@ -101,3 +101,39 @@ def code_or_name_lookup(model: type[Any], text: str) -> Any | None:
     if not text:
         return None
     return model.objects.filter(code=text).first() or model.objects.filter(name=text).first()
+
+
+def _code(row: Any) -> str | None:
+    return row.code if row is not None else None
+
+
+def institution_as_codes(i: Institution) -> dict[str, Any]:
+    """An institution as the API and forms exchange it: references by code or id."""
+    return {
+        "name": i.name,
+        "category": i.category.code,
+        "region": i.region.code,
+        "grade": _code(i.grade),
+        "short_name": i.short_name,
+        "parent_id": i.parent_id,
+        "address": i.address,
+        "longitude": i.longitude,
+        "latitude": i.latitude,
+    }
+
+
+def professional_as_codes(p: Professional) -> dict[str, Any]:
+    """A professional as the API and forms exchange it; the ID number is never readable."""
+    return {
+        "name": p.name,
+        "sex": p.sex,
+        "profession": p.profession,
+        "title": _code(p.title),
+        "specialty": _code(p.specialty),
+        "institution_id": p.institution_id,
+        "department_id": p.department_id,
+        "home_region": _code(p.home_region),
+        "license_no": p.license_no,
+        "phone": p.phone,
+        "introduction": p.introduction,
+    }
