@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "auditlog",
+    "ninja",  # serves its Swagger UI files locally: no CDN on a closed network
     "medbridge.accounts",
     "medbridge.directory",
     "medbridge.interop",

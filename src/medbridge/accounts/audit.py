@@ -12,7 +12,23 @@ from auditlog.registry import auditlog
 def register() -> None:
     from medbridge.accounts.models import ApiToken, User
 
-    auditlog.register(User, exclude_fields=["password", "last_login", "password_changed_at"])
+    # Only the fields that say who someone is and what they may do; reverse
+    # relations (tokens, import jobs) would otherwise appear as noise.
+    auditlog.register(
+        User,
+        include_fields=[
+            "username",
+            "first_name",
+            "email",
+            "role",
+            "region",
+            "institution",
+            "professional",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+        ],
+    )
     auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at"])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from medbridge.accounts import services
 from medbridge.accounts.decorators import auditor_required
@@ -36,6 +38,15 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+# auditlog ships no Chinese labels for its actions.
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: gettext_lazy("新建"),
+    LogEntry.Action.UPDATE: gettext_lazy("修改"),
+    LogEntry.Action.DELETE: gettext_lazy("删除"),
+    LogEntry.Action.ACCESS: gettext_lazy("访问"),
+}
+
+
 @auditor_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "")
@@ -46,10 +57,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         since=_date(request.GET.get("since")),
         until=_date(request.GET.get("until")),
     )
+    page = paginate(request, audit_entries(f))
+    for entry in page:
+        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
     context = {
-        "page": paginate(request, audit_entries(f)),
+        "page": page,
         "filter": f,
-        "actions": LogEntry.Action.choices,
+        "actions": list(ACTION_LABELS.items()),
+        "retention": settings.AUDIT_RETENTION_DAYS,
         "models": [("institution", "机构"), ("department", "科室"), ("professional", "人员"), ("user", "用户")],
     }
     return render(request, "accounts/audit_log.html", context)
