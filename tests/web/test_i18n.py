@@ -15,7 +15,7 @@ CATALOGUE = Path(medbridge.__file__).parent / "locale" / "en" / "LC_MESSAGES" / 
 def _entries() -> list[tuple[str, str]]:
     """(msgid, msgstr) pairs; plural entries contribute their singular and first form."""
     entries, current, key = [], {"msgid": "", "msgstr": ""}, ""
-    for line in CATALOGUE.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*CATALOGUE.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith(("msgid ", "msgstr ", "msgstr[0] ")):
             key = line.split(" ", 1)[0].replace("[0]", "")
             current[key] = ast.literal_eval(line.split(" ", 1)[1])
