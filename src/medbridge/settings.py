@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "medbridge.accounts",
     "medbridge.directory",
     "medbridge.interop",
+    "medbridge.programmes",
     "medbridge.web",
 ]
 

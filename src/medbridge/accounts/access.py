@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from medbridge.accounts.models import Role
 from medbridge.directory.models import Department, Institution, Professional, Region
 from medbridge.interop.models import ImportJob
+from medbridge.programmes.models import MANAGING_ROLES, Programme, Station
 
 # The signed-in User or Django's AnonymousUser: every function here accepts both,
 # and _role() is what tells them apart.
@@ -190,3 +191,77 @@ def import_jobs_visible_to(user: Actor) -> QuerySet[ImportJob]:
 def access_import_job(user: Actor, pk: Any) -> ImportJob:
     job: ImportJob = _get_or_404(import_jobs_visible_to(user), pk)
     return job
+
+
+# --- Programmes -----------------------------------------------------------------
+
+
+def programmes_visible_to(user: Actor) -> QuerySet[Programme]:
+    """A programme is visible to everyone whose scope holds any of its parties
+    (and to the professionals appointed in it)."""
+    qs = Programme.objects.all()
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return qs
+    if role in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN, Role.PROFESSIONAL):
+        mine = Q(parties__institution__in=institutions_visible_to(user))
+        if role == Role.PROFESSIONAL and user.professional_id:
+            mine |= Q(engagements__professional_id=user.professional_id)
+        return qs.filter(pk__in=Programme.objects.filter(mine).values("pk"))
+    return qs.none()
+
+
+def can_edit_programme(user: Actor, programme: Programme) -> bool:
+    """Editing needs a role at a party that runs the programme (lead, organising,
+    hosting, trustee), or a commission officer over such a party."""
+    if is_system_admin(user):
+        return True
+    managing = programme.parties.filter(role__in=MANAGING_ROLES).select_related("institution__region")
+    return any(can_manage_institution(user, party.institution) for party in managing)
+
+
+def require_can_edit_programme(user: Actor, programme: Programme) -> None:
+    if not can_edit_programme(user, programme):
+        raise PermissionDenied(
+            _("只有牵头、主办、承办或托管单位及其主管卫健委可以修改“%(name)s”") % {"name": programme.name}
+        )
+
+
+def access_programme(user: Actor, pk: Any, *, for_write: bool = False) -> Programme:
+    programme: Programme = _get_or_404(programmes_visible_to(user), pk)
+    if for_write:
+        require_can_edit_programme(user, programme)
+    return programme
+
+
+def stations_visible_to(user: Actor) -> QuerySet[Station]:
+    qs = Station.objects.select_related("programme", "host", "host_department")
+    if is_system_admin(user):
+        return qs
+    return qs.filter(Q(programme__in=programmes_visible_to(user)) | Q(host__in=institutions_visible_to(user)))
+
+
+def access_station(user: Actor, pk: Any, *, for_write: bool = False) -> Station:
+    station: Station = _get_or_404(stations_visible_to(user), pk)
+    if for_write:
+        require_can_edit_programme(user, station.programme)
+    return station
+
+
+def partner_candidates(user: Actor) -> QuerySet[Institution]:
+    """Institutions that may be named as a receiving party or an engagement's home:
+    every institution, by name and region only. Assistance crosses provinces, so
+    a Shandong city must be able to name a Qinghai county hospital it cannot see."""
+    if not can_use_directory(user):
+        return Institution.objects.none()
+    return Institution.objects.select_related("region").only("id", "name", "region__code", "region__name")
+
+
+def expert_candidates(user: Actor) -> QuerySet[Professional]:
+    """Professionals who may be appointed as experts: anyone in the directory, shown
+    by name, title and employer only (visiting experts work in other provinces)."""
+    if not can_use_directory(user):
+        return Professional.objects.none()
+    return Professional.objects.select_related("title", "institution").only(
+        "id", "name", "title__name", "institution__name"
+    )

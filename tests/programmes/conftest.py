@@ -1,0 +1,86 @@
+"""Actors and programmes for the programme tests.
+
+A Shandong city hospital (威海市立医院) assists a Qinghai county hospital
+(刚察县人民医院); a Fujian county-level city hospital (福清市医院) runs its own
+training programme. The 刚察县 officer must see the first and not the second.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from medbridge.accounts.models import Role, User
+from medbridge.directory.models import Institution
+from medbridge.programmes import services
+from medbridge.programmes.models import PartyRole, Programme, ProgrammeKind
+from tests.factories import InstitutionFactory, UserFactory, region
+
+
+@pytest.fixture
+def weihai_hospital(db: None) -> Institution:
+    return InstitutionFactory(name="威海市立医院", region=region("371002"))
+
+
+@pytest.fixture
+def gangcha_hospital(db: None) -> Institution:
+    return InstitutionFactory(name="刚察县人民医院", region=region("632224"))
+
+
+@pytest.fixture
+def fuqing_hospital(db: None) -> Institution:
+    return InstitutionFactory(name="福清市医院", region=region("350181"))
+
+
+@pytest.fixture
+def weihai_admin(weihai_hospital: Institution) -> User:
+    return UserFactory(username="weihai_admin", role=Role.INSTITUTION_ADMIN, institution=weihai_hospital)
+
+
+@pytest.fixture
+def gangcha_admin(gangcha_hospital: Institution) -> User:
+    return UserFactory(username="gangcha_admin", role=Role.INSTITUTION_ADMIN, institution=gangcha_hospital)
+
+
+@pytest.fixture
+def fuqing_admin(fuqing_hospital: Institution) -> User:
+    return UserFactory(username="fuqing_admin", role=Role.INSTITUTION_ADMIN, institution=fuqing_hospital)
+
+
+@pytest.fixture
+def gangcha_officer(db: None) -> User:
+    return UserFactory(username="gangcha_officer", role=Role.COMMISSION_OFFICER, region=region("632224"))
+
+
+@pytest.fixture
+def weihai_officer(db: None) -> User:
+    return UserFactory(username="weihai_officer", role=Role.COMMISSION_OFFICER, region=region("371000"))
+
+
+@pytest.fixture
+def paired_programme(weihai_admin: User, weihai_hospital: Institution, gangcha_hospital: Institution) -> Programme:
+    programme = services.programme_create(
+        actor=weihai_admin,
+        data=services.ProgrammeData(
+            kind=ProgrammeKind.PAIRED_ASSISTANCE, name="威海—刚察对口帮扶", start_date=date(2013, 3, 1)
+        ),
+        first_party=services.PartyData(institution=weihai_hospital, role=PartyRole.LEAD),
+    )
+    services.party_add(
+        actor=weihai_admin,
+        programme=programme,
+        data=services.PartyData(institution=gangcha_hospital, role=PartyRole.RECIPIENT),
+    )
+    return programme
+
+
+@pytest.fixture
+def training_programme(fuqing_admin: User, fuqing_hospital: Institution) -> Programme:
+    return services.programme_create(
+        actor=fuqing_admin,
+        data=services.ProgrammeData(
+            kind=ProgrammeKind.OTHER, name="福清市医院骨干进修计划", start_date=date(2021, 1, 1)
+        ),
+        first_party=services.PartyData(institution=fuqing_hospital, role=PartyRole.LEAD),
+    )
