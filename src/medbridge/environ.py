@@ -14,7 +14,7 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
 
-class EnvironmentError_(ValueError):
+class SettingsError(ValueError):
     """A variable is set to a value we cannot use."""
 
 
@@ -31,7 +31,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise EnvironmentError_(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no)")
+    raise SettingsError(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no)")
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -41,16 +41,16 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise EnvironmentError_(f"{name}={raw!r} is not an integer") from None
+        raise SettingsError(f"{name}={raw!r} is not an integer") from None
     if minimum is not None and value < minimum:
-        raise EnvironmentError_(f"{name}={value} is below the minimum {minimum}")
+        raise SettingsError(f"{name}={value} is below the minimum {minimum}")
     return value
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, default)
     if value not in choices:
-        raise EnvironmentError_(f"{name}={value!r} must be one of {', '.join(choices)}")
+        raise SettingsError(f"{name}={value!r} must be one of {', '.join(choices)}")
     return value
 
 
@@ -70,9 +70,9 @@ def secret_key(base_dir: Path, *, debug: bool) -> str:
         try:
             return Path(path).read_text().strip()
         except OSError as exc:
-            raise EnvironmentError_(f"MEDBRIDGE_SECRET_KEY_FILE={path!r}: {exc.strerror}") from None
+            raise SettingsError(f"MEDBRIDGE_SECRET_KEY_FILE={path!r}: {exc.strerror}") from None
     if not debug:
-        raise EnvironmentError_(
+        raise SettingsError(
             "MEDBRIDGE_SECRET_KEY or MEDBRIDGE_SECRET_KEY_FILE must be set when MEDBRIDGE_DEBUG is off"
         )
     return _development_key(base_dir / "var" / "secret_key")

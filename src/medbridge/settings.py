@@ -13,7 +13,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from medbridge.environ import (
-    EnvironmentError_,
+    SettingsError,
     env_bool,
     env_choice,
     env_int,
@@ -98,7 +98,7 @@ def _database() -> dict[str, object]:
     if url.startswith("sqlite:"):
         return _sqlite(Path(url.removeprefix("sqlite:///")))
     if not url.startswith(("postgres://", "postgresql://")):
-        raise EnvironmentError_(f"DATABASE_URL must start with postgres:// or sqlite:///, got {url!r}")
+        raise SettingsError(f"DATABASE_URL must start with postgres:// or sqlite:///, got {url!r}")
     config: dict[str, object] = dict(
         dj_database_url.parse(
             url, conn_max_age=env_int("MEDBRIDGE_DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True

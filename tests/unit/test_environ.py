@@ -1,0 +1,51 @@
+"""Settings fail loudly, naming the variable, when the environment is wrong."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from medbridge import environ
+
+
+def test_booleans_accept_the_usual_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_FLAG", "yes")
+    assert environ.env_bool("X_FLAG", False) is True
+    monkeypatch.setenv("X_FLAG", "0")
+    assert environ.env_bool("X_FLAG", True) is False
+
+
+@pytest.mark.parametrize(
+    ("reader", "value", "message"),
+    [
+        (lambda: environ.env_bool("X_VAR", False), "maybe", "X_VAR='maybe' is not a boolean"),
+        (lambda: environ.env_int("X_VAR", 1), "ten", "X_VAR='ten' is not an integer"),
+        (lambda: environ.env_int("X_VAR", 1, minimum=180), "30", "X_VAR=30 is below the minimum 180"),
+        (lambda: environ.env_choice("X_VAR", "a", ("a", "b")), "c", "X_VAR='c' must be one of a, b"),
+    ],
+)
+def test_bad_values_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, reader: object, value: str, message: str
+) -> None:
+    monkeypatch.setenv("X_VAR", value)
+    with pytest.raises(environ.SettingsError, match=message):
+        reader()  # type: ignore[operator]
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key() -> None:
+    env = {"MEDBRIDGE_DEBUG": "0", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import medbridge.settings"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "MEDBRIDGE_SECRET_KEY" in result.stderr
+
+
+def test_an_unknown_database_url_is_refused() -> None:
+    env = {"DATABASE_URL": "mysql://x@y/z", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import medbridge.settings"], env=env, capture_output=True, text=True, check=False
+    )
+    assert "DATABASE_URL must start with postgres:// or sqlite:///" in result.stderr
