@@ -15,6 +15,7 @@ from django.test import Client
 from medbridge.accounts.models import Role, User
 from medbridge.directory import services
 from medbridge.directory.models import Institution, Professional
+from tests.browser import page  # noqa: F401  (the browser fixture, for every test folder)
 from tests.factories import PASSWORD, InstitutionFactory, ProfessionalFactory, UserFactory, region
 
 

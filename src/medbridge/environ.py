@@ -72,9 +72,7 @@ def secret_key(base_dir: Path, *, debug: bool) -> str:
         except OSError as exc:
             raise SettingsError(f"MEDBRIDGE_SECRET_KEY_FILE={path!r}: {exc.strerror}") from None
     if not debug:
-        raise SettingsError(
-            "MEDBRIDGE_SECRET_KEY or MEDBRIDGE_SECRET_KEY_FILE must be set when MEDBRIDGE_DEBUG is off"
-        )
+        raise SettingsError("MEDBRIDGE_SECRET_KEY or MEDBRIDGE_SECRET_KEY_FILE must be set when MEDBRIDGE_DEBUG is off")
     return _development_key(base_dir / "var" / "secret_key")
 
 

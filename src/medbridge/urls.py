@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("medbridge.accounts.urls")),
     path("directory/", include("medbridge.directory.urls")),
     path("interop/", include("medbridge.interop.urls")),
+    path("programmes/", include("medbridge.programmes.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

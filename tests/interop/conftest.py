@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,13 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from medbridge.accounts.models import Role, User
+from medbridge.directory.models import Institution, Professional
 from medbridge.interop.services.workbook import build_workbook, data_sheets, workbook_bytes
+from tests.factories import DepartmentFactory, InstitutionFactory, ProfessionalFactory, UserFactory, region
 
 Sheets = dict[str, list[dict[str, Any]]]
+SHEETS = ["说明", "机构", "科室", "人员", "项目", "参与方", "年度目标", "工作站", "聘任"]
 
 
 @pytest.fixture(autouse=True)
@@ -82,5 +87,110 @@ GOOD: Sheets = {
             "简介": "骨科专家",
         },
         {"姓名": "钱丽", "性别": "2", "专业类别": "护理", "职称": "253", "工作单位": "平顺县人民医院北社分院"},
+    ],
+}
+
+
+# --- Programmes ----------------------------------------------------------------
+#
+# A Shandong city hospital (威海市立医院) assists a Qinghai county hospital
+# (刚察县人民医院); a Fujian hospital (福清市医院) stands outside both scopes.
+
+
+@pytest.fixture
+def weihai_hospital(db: None) -> Institution:
+    hospital = InstitutionFactory(name="威海市立医院", region=region("371002"))
+    DepartmentFactory(institution=hospital, name="骨科")
+    return hospital
+
+
+@pytest.fixture
+def gangcha_hospital(db: None) -> Institution:
+    return InstitutionFactory(name="刚察县人民医院", region=region("632224"))
+
+
+@pytest.fixture
+def fuqing_hospital(db: None) -> Institution:
+    return InstitutionFactory(name="福清市医院", region=region("350181"))
+
+
+@pytest.fixture
+def weihai_admin(weihai_hospital: Institution) -> User:
+    return UserFactory(username="weihai_admin", role=Role.INSTITUTION_ADMIN, institution=weihai_hospital)
+
+
+@pytest.fixture
+def gangcha_admin(gangcha_hospital: Institution) -> User:
+    return UserFactory(username="gangcha_admin", role=Role.INSTITUTION_ADMIN, institution=gangcha_hospital)
+
+
+@pytest.fixture
+def experts(weihai_hospital: Institution) -> list[Professional]:
+    return [
+        ProfessionalFactory(name="张华", institution=weihai_hospital, license_no="110371000000001"),
+        ProfessionalFactory(name="李强", institution=weihai_hospital),
+    ]
+
+
+@pytest.fixture
+def programme_world(
+    weihai_hospital: Institution, gangcha_hospital: Institution, fuqing_hospital: Institution, experts: Any
+) -> None:
+    """The institutions and experts the programme workbook names."""
+
+
+PROGRAMME = "威海—刚察对口帮扶"
+CHILD = "威海市立医院—刚察县人民医院结对帮扶"
+STATION = "刚察县人民医院威海专家工作站"
+
+PROGRAMMES: Sheets = {
+    "项目": [
+        {
+            "项目名称": PROGRAMME,
+            "项目类型": "对口帮扶",
+            "开始日期": "2013-03-01",
+            "状态": "进行中",
+            "涉及专科": "04.03、妇科专业",
+            "项目说明": "驻点帮扶与挂职学习",
+        },
+        {
+            "项目名称": CHILD,
+            "项目类型": "paired_assistance",
+            "上级项目": PROGRAMME,
+            "开始日期": date(2025, 5, 10),
+        },
+    ],
+    "参与方": [
+        {"项目名称": PROGRAMME, "机构名称": "刚察县人民医院", "角色": "受援/成员单位", "加入日期": "2013-03-01"},
+        {"项目名称": PROGRAMME, "机构名称": "威海市立医院", "角色": "牵头", "备注": "市级统筹"},
+        {"项目名称": CHILD, "机构名称": "威海市立医院", "科室": "骨科", "角色": "牵头单位"},
+        {"项目名称": CHILD, "机构名称": "刚察县人民医院", "角色": "受援"},
+    ],
+    "年度目标": [
+        {"项目名称": PROGRAMME, "年度": 2025, "指标": "派出人数", "目标值": 10},
+        {"项目名称": PROGRAMME, "年度": "2025", "指标": "people_trained", "目标值": "34"},
+    ],
+    "工作站": [
+        {
+            "名称": STATION,
+            "类型": "专家工作站",
+            "项目名称": PROGRAMME,
+            "依托机构": "刚察县人民医院",
+            "揭牌日期": "2020-06-01",
+            "牌匾文字": "威海专家工作站",
+        }
+    ],
+    "聘任": [
+        {
+            "项目名称": PROGRAMME,
+            "工作站": STATION,
+            "专家姓名": "张华",
+            "专家执业证书编码": "110371000000001",
+            "聘任角色": "首席专家",
+            "聘书编号": "WH-2020-001",
+            "聘期开始": "2020-06-01",
+            "聘期结束": "2023-05-31",
+        },
+        {"项目名称": PROGRAMME, "专家姓名": "李强", "专家工作单位": "威海市立医院", "聘期开始": "2013-03-01"},
     ],
 }

@@ -14,7 +14,7 @@ from medbridge.interop.services.exporter import export_workbook
 from medbridge.interop.services.importer import import_workbook
 from medbridge.interop.services.workbook import build_workbook, workbook_bytes
 from tests.factories import DepartmentFactory, InstitutionFactory, ProfessionalFactory, specialty, title
-from tests.interop.conftest import read_sheet
+from tests.interop.conftest import SHEETS, read_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_an_ambiguous_reference_name_is_exported_as_its_code(sysadmin: User) -> 
 def test_the_template_puts_the_instructions_first_and_styles_the_headers() -> None:
     book = load_workbook(BytesIO(workbook_bytes(build_workbook())))
 
-    assert book.sheetnames == ["说明", "机构", "科室", "人员"]
+    assert book.sheetnames == SHEETS
     people = book["人员"]
     assert [c.value for c in people[1]][:3] == ["姓名*", "性别", "专业类别"]
     assert people.freeze_panes == "A2"

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from medbridge.accounts.models import User
 from medbridge.directory.models import Institution, Professional
 from medbridge.interop.models import ImportJob
-from tests.interop.conftest import GOOD, Sheets, workbook
+from tests.interop.conftest import GOOD, SHEETS, Sheets, workbook
 
 pytestmark = pytest.mark.django_db
 Login = Callable[[User], Client]
@@ -103,7 +103,7 @@ def test_the_template_and_the_export_download_as_workbooks(admin_a: User, login:
         response = client.get(reverse(name))
         assert response.status_code == 200
         assert "attachment" in response["Content-Disposition"]
-        assert load_workbook(BytesIO(response.content)).sheetnames == ["说明", "机构", "科室", "人员"]
+        assert load_workbook(BytesIO(response.content)).sheetnames == SHEETS
 
 
 def test_the_import_page_offers_the_template_and_needs_a_directory_user(

@@ -3,42 +3,13 @@ in Debian's chromium driven by Playwright."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from medbridge.accounts.models import User
 from medbridge.directory.models import Professional
+from tests.browser import BROWSER_MARKS
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (.ci/run installs it)"),
-]
-
-
-@pytest.fixture
-def page(live_server: Any) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; Django refuses ORM
-    # calls under a running loop unless told the test thread may make them.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        page = browser.new_page(locale="zh-CN")
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        yield page
-        browser.close()
-        assert errors == [], f"JavaScript errors: {errors}"
+pytestmark = BROWSER_MARKS
 
 
 def test_an_admin_signs_in_searches_and_opens_a_professional(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from medbridge.accounts.models import Role
 from medbridge.directory.models import Department, Institution, Professional, Region
 from medbridge.interop.models import ImportJob
-from medbridge.programmes.models import MANAGING_ROLES, Programme, Station
+from medbridge.programmes.models import MANAGING_ROLES, Engagement, Programme, Station
 
 # The signed-in User or Django's AnonymousUser: every function here accepts both,
 # and _role() is what tells them apart.
@@ -246,6 +246,20 @@ def access_station(user: Actor, pk: Any, *, for_write: bool = False) -> Station:
     if for_write:
         require_can_edit_programme(user, station.programme)
     return station
+
+
+def engagements_visible_to(user: Actor) -> QuerySet[Engagement]:
+    """An appointment is as visible as the programme it belongs to."""
+    return Engagement.objects.select_related(
+        "professional__title", "professional__institution", "programme", "station"
+    ).filter(programme__in=programmes_visible_to(user))
+
+
+def access_engagement(user: Actor, pk: Any, *, for_write: bool = False) -> Engagement:
+    engagement: Engagement = _get_or_404(engagements_visible_to(user), pk)
+    if for_write:
+        require_can_edit_programme(user, engagement.programme)
+    return engagement
 
 
 def partner_candidates(user: Actor) -> QuerySet[Institution]:

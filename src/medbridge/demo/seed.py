@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from medbridge.accounts.models import User
-from medbridge.demo import accounts, directory
+from medbridge.demo import accounts, directory, programmes
 from medbridge.demo.names import NameMaker
 from medbridge.directory.models import (
     HospitalGrade,
@@ -26,6 +26,7 @@ class DemoResult:
     accounts: list[accounts.DemoAccount]
     synthetic_institutions: int
     synthetic_professionals: int
+    programmes: programmes.ProgrammeReport
 
 
 def seed_demo(*, scale: int = 0) -> DemoResult:
@@ -36,8 +37,9 @@ def seed_demo(*, scale: int = 0) -> DemoResult:
         system = User.objects.get(username="admin")
         report = directory.Seeder(actor=system).run()
         created += accounts.seed_accounts(actor=system)
+        programme_report = programmes.seed_programmes(actor=system)
         inst, people = seed_synthetic(scale) if scale else (0, 0)
-    return DemoResult(report, created, inst, people)
+    return DemoResult(report, created, inst, people, programme_report)
 
 
 SYNTHETIC_INSTITUTIONS = 50

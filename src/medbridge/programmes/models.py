@@ -67,7 +67,8 @@ class PartyRole(models.TextChoices):
     in FHIR OrganizationAffiliation terms; recipients and members are the
     participating organisations; the programme itself is the network."""
 
-    LEAD = "lead", _("牵头/支援单位")
+    LEAD = "lead", _("牵头单位")
+    SUPPORTING = "supporting", _("支援单位")
     RECIPIENT = "recipient", _("受援/成员单位")
     GUIDING = "guiding", _("指导单位")
     ORGANISING = "organising", _("主办单位")
@@ -78,9 +79,10 @@ class PartyRole(models.TextChoices):
 
 # Roles whose holders run the programme: they may edit it.
 MANAGING_ROLES = (PartyRole.LEAD, PartyRole.ORGANISING, PartyRole.HOSTING, PartyRole.TRUSTEE)
-# Roles on the receiving side, which by nature may lie outside the editor's scope
-# (a Shandong city assisting a Qinghai county).
-RECEIVING_ROLES = (PartyRole.RECIPIENT, PartyRole.TRUSTEED)
+# Roles that commit nobody to running the programme, and so may name an institution
+# outside the editor's scope: the receiving side (a Shandong city assisting a
+# Qinghai county) and supporting partners (a national hospital co-building a centre).
+RECEIVING_ROLES = (PartyRole.RECIPIENT, PartyRole.TRUSTEED, PartyRole.SUPPORTING)
 
 
 class Party(models.Model):

@@ -104,9 +104,9 @@ class TimelineEvent:
     url: str = ""
 
 
-def programme_timeline(programme: Programme) -> list[TimelineEvent]:
-    """What happened when: start and end, signings, plaques, appointments, sub-programmes.
-    Activities join in a later domain area."""
+def programme_timeline(programme: Programme, user: Any = None) -> list[TimelineEvent]:
+    """What happened when: start and end, signings, plaques, appointments, sub-programmes
+    (only those ``user`` may see). Activities join in a later domain area."""
     events = [TimelineEvent(programme.start_date, _("启动"), _("项目启动"))]
     events += [TimelineEvent(a.signed_on, _("签约"), a.title) for a in programme.agreements.all()]
     events += [

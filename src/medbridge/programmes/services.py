@@ -82,7 +82,16 @@ def programme_validate(data: ProgrammeData, *, instance: Programme | None = None
         errors.add("end_date", _("已结束的项目须填写结束日期"))
     if data.parent is not None and instance is not None and _descends_from(data.parent, instance):
         errors.add("parent", _("上级项目不能是本项目或其下级项目"))
+    elif data.parent is not None:
+        _check_inside_parent(errors, data, data.parent)
     errors.raise_if_any()
+
+
+def _check_inside_parent(errors: Errors, data: ProgrammeData, parent: Programme) -> None:
+    if data.start_date < parent.start_date:
+        errors.add("start_date", _("子项目不能早于上级项目开始（%(d)s）") % {"d": parent.start_date})
+    if parent.end_date and (data.end_date is None or data.end_date > parent.end_date):
+        errors.add("end_date", _("子项目不能晚于上级项目结束（%(d)s）") % {"d": parent.end_date})
 
 
 def _descends_from(candidate: Programme, programme: Programme) -> bool:
@@ -109,6 +118,7 @@ def programme_create(*, actor: Any, data: ProgrammeData, first_party: PartyData)
         programme = Programme(**_plain(data, exclude={"specialties"}))
         programme.save()
         programme.specialties.set(data.specialties)
+        party_validate(programme, first_party)
         _party_save(programme, first_party)
     return programme
 
@@ -128,10 +138,17 @@ def programme_update(*, actor: Any, programme: Programme, data: ProgrammeData) -
 
 
 def _check_children_fit(programme: Programme, data: ProgrammeData) -> None:
+    """A new period must still hold the stations, appointments and targets recorded."""
     errors = Errors()
-    first_station = programme.stations.order_by("opened_on").first()
-    if first_station and first_station.opened_on < data.start_date:
-        errors.add("start_date", _("已有工作站于 %(d)s 揭牌，开始日期不能晚于此日") % {"d": first_station.opened_on})
+    starts = [s.opened_on for s in programme.stations.all()] + [e.start_date for e in programme.engagements.all()]
+    if starts and min(starts) < data.start_date:
+        errors.add("start_date", _("已有工作站或聘任始于 %(d)s，开始日期不能晚于此日") % {"d": min(starts)})
+    if data.end_date is not None:
+        ends = starts + [e.end_date or date.max for e in programme.engagements.all()]
+        if ends and max(ends) > data.end_date:
+            errors.add("end_date", _("仍有工作站或聘任在结束日期之后，请先调整"))
+        if programme.targets.filter(year__gt=data.end_date.year).exists():
+            errors.add("end_date", _("结束日期之后的年度仍有目标，请先删除"))
     errors.raise_if_any()
 
 
@@ -196,6 +213,9 @@ def party_remove(*, actor: Any, party: Party) -> None:
         raise ValidationError({"role": [_("项目至少要保留一个牵头、主办、承办或托管单位")]})
     if party.role not in RECEIVING_ROLES and not access.can_manage_institution(actor, party.institution):
         raise PermissionDenied(_("您无权移除“%(name)s”") % {"name": party.institution.name})
+    hosts_station = programme.stations.filter(host=party.institution).exists()
+    if hosts_station and not others.filter(institution=party.institution).exists():
+        raise ValidationError({"institution": [_("该机构依托有本项目的工作站，不能移除")]})
     with transaction.atomic(), acting_as(actor):
         party.delete()
 
@@ -300,9 +320,13 @@ def station_validate(data: StationData, *, instance: Station | None = None) -> N
         errors.add("host_department", _("科室不属于依托机构"))
     if data.opened_on < data.programme.start_date:
         errors.add("opened_on", _("揭牌日期不能早于项目开始日期（%(d)s）") % {"d": data.programme.start_date})
+    if data.programme.end_date and data.opened_on > data.programme.end_date:
+        errors.add("opened_on", _("揭牌日期不能晚于项目结束日期（%(d)s）") % {"d": data.programme.end_date})
     _check_period(errors, data.opened_on, data.closed_on, end_field="closed_on")
     if instance is not None:
         _check_engagements_fit(errors, instance, data)
+        if data.programme != instance.programme and instance.engagements.exists():
+            errors.add("programme", _("工作站已有聘任专家，不能改属其他项目"))
     errors.raise_if_any()
 
 
@@ -362,6 +386,9 @@ def engagement_validate(data: EngagementData, *, instance: Engagement | None = N
         _check_inside_station(errors, data, data.station)
     elif data.start_date < data.programme.start_date:
         errors.add("start_date", _("聘期不能早于项目开始日期（%(d)s）") % {"d": data.programme.start_date})
+    programme_end = data.programme.end_date
+    if programme_end and (data.end_date is None or data.end_date > programme_end):
+        errors.add("end_date", _("聘期不能晚于项目结束日期（%(d)s）") % {"d": programme_end})
     if _overlapping(data, instance).exists():
         errors.add("professional", _("该专家在此期间已受聘于同一工作站/项目"))
     errors.raise_if_any()

@@ -1,9 +1,12 @@
-"""Exporting the part of the directory a user can see, in the import format.
+"""Exporting the part of the directory and the programmes a user can see, in the import format.
 
 The export is written so that importing it back changes nothing: reference values
 are written as names only where the importer's lookup finds that same row by the
-name (else as codes), parents come before the institutions that name them, and a
-phone the user may not see is left empty — which the importer reads as "keep".
+name (else as codes), parents come before the institutions and programmes that
+name them, and a phone the user may not see is left empty — which the importer
+reads as "keep". An appointed expert's licence number is written only when the
+user may see that person in the directory; otherwise the importer finds them by
+name and employer.
 """
 
 from __future__ import annotations
@@ -18,12 +21,24 @@ from medbridge.directory import selectors
 from medbridge.directory.models import Department, Institution, Professional, Region
 from medbridge.interop.services.workbook import (
     DEPARTMENTS,
+    ENGAGEMENTS,
     INSTITUTIONS,
+    PARTIES,
     PROFESSIONALS,
+    PROGRAMMES,
+    STATIONS,
+    TARGETS,
     build_workbook,
+    engagement_role_labels,
+    party_role_labels,
     profession_labels,
+    programme_kind_labels,
+    programme_status_labels,
     sex_labels,
+    station_kind_labels,
+    target_metric_labels,
 )
+from medbridge.programmes.models import MANAGING_ROLES, Engagement, Party, Programme, Station, Target
 
 Cells = list[Any]
 
@@ -53,11 +68,17 @@ class Labels:
 
 def export_workbook(user: Any) -> Workbook:
     labels = Labels()
+    programmes = _programmes_parents_first(user)
     return build_workbook(
         {
             INSTITUTIONS: (_institution_row(i, labels) for i in _institutions_parents_first(user)),
             DEPARTMENTS: (_department_row(d, labels) for d in _departments(user)),
             PROFESSIONALS: _professional_rows(user, labels),
+            PROGRAMMES: (_programme_row(p, labels) for p in programmes),
+            PARTIES: (_party_row(p) for p in _parties(programmes)),
+            TARGETS: (_target_row(t) for t in _targets(programmes)),
+            STATIONS: (_station_row(s) for s in _stations(programmes)),
+            ENGAGEMENTS: _engagement_rows(user, programmes),
         }
     )
 
@@ -121,4 +142,131 @@ def _professional_row(person: Professional, labels: Labels, *, phone: str) -> Ce
         phone,
         "",  # ID numbers are never stored, so never exported
         person.introduction,
+    ]
+
+
+# --- Programmes ---------------------------------------------------------------
+
+
+def _programmes_parents_first(user: Any) -> list[Programme]:
+    # The importer resolves 上级项目 as it goes, so a parent must come first.
+    parent_of = dict(Programme.objects.values_list("pk", "parent_id"))
+
+    def depth(pk: int | None) -> int:
+        steps = 0
+        while pk is not None and steps < 50:
+            pk, steps = parent_of.get(pk), steps + 1
+        return steps
+
+    visible = access.programmes_visible_to(user).select_related("parent").prefetch_related("specialties")
+    return sorted(visible, key=lambda p: (depth(p.parent_id), p.start_date, p.name, p.pk))
+
+
+def _programme_row(programme: Programme, labels: Labels) -> Cells:
+    specialties = sorted(programme.specialties.all(), key=lambda s: s.code)
+    return [
+        programme.name,
+        programme_kind_labels().get(programme.kind, programme.kind),
+        programme.parent.name if programme.parent else "",
+        programme.start_date,
+        programme.end_date,
+        programme_status_labels().get(programme.status, programme.status),
+        "、".join(labels.of(s) for s in specialties),
+        programme.description,
+    ]
+
+
+def _order(programmes: list[Programme]) -> dict[int, int]:
+    return {p.pk: index for index, p in enumerate(programmes)}
+
+
+def _parties(programmes: list[Programme]) -> list[Party]:
+    order = _order(programmes)
+    parties = Party.objects.filter(programme__in=order).select_related("programme", "institution", "department")
+    # Managing parties first: a new programme starts with the first one the importer manages.
+    return sorted(parties, key=lambda p: (order[p.programme_id], not _managing(p), p.role, p.institution.name, p.pk))
+
+
+def _managing(party: Party) -> bool:
+    return party.role in MANAGING_ROLES
+
+
+def _party_row(party: Party) -> Cells:
+    return [
+        party.programme.name,
+        party.institution.name,
+        party.department.name if party.department else "",
+        party_role_labels().get(party.role, party.role),
+        party.joined_on,
+        party.note,
+    ]
+
+
+def _targets(programmes: list[Programme]) -> list[Target]:
+    order = _order(programmes)
+    targets = Target.objects.filter(programme__in=order).select_related("programme")
+    return sorted(targets, key=lambda t: (order[t.programme_id], t.year, t.metric))
+
+
+def _target_row(target: Target) -> Cells:
+    return [
+        target.programme.name,
+        target.year,
+        target_metric_labels().get(target.metric, target.metric),
+        target.value,
+    ]
+
+
+def _stations(programmes: list[Programme]) -> list[Station]:
+    order = _order(programmes)
+    stations = Station.objects.filter(programme__in=order).select_related("programme", "host", "host_department")
+    return sorted(stations, key=lambda s: (order[s.programme_id], s.opened_on, s.name, s.pk))
+
+
+def _station_row(station: Station) -> Cells:
+    return [
+        station.name,
+        station_kind_labels().get(station.kind, station.kind),
+        station.programme.name,
+        station.host.name,
+        station.host_department.name if station.host_department else "",
+        station.opened_on,
+        station.closed_on,
+        station.plaque_text,
+    ]
+
+
+def _engagement_rows(user: Any, programmes: list[Programme]) -> Iterator[Cells]:
+    order = _order(programmes)
+    engagements = list(
+        Engagement.objects.filter(programme__in=order).select_related(
+            "programme", "station", "professional__institution"
+        )
+    )
+    # A licence number is the directory's to show: only for people the user may see there.
+    visible = set(
+        access.professionals_visible_to(user)
+        .filter(pk__in={e.professional_id for e in engagements})
+        .values_list("pk", flat=True)
+    )
+
+    def key(e: Engagement) -> tuple[Any, ...]:
+        return (order[e.programme_id], e.station.name if e.station else "", e.start_date, e.professional.name, e.pk)
+
+    for engagement in sorted(engagements, key=key):
+        yield _engagement_row(engagement, license_no=engagement.professional_id in visible)
+
+
+def _engagement_row(engagement: Engagement, *, license_no: bool) -> Cells:
+    person = engagement.professional
+    return [
+        engagement.programme.name,
+        engagement.station.name if engagement.station else "",
+        person.name,
+        person.license_no if license_no else "",
+        person.institution.name if person.institution else "",
+        engagement_role_labels().get(engagement.role, engagement.role),
+        engagement.letter_no,
+        engagement.start_date,
+        engagement.end_date,
     ]

@@ -1,7 +1,8 @@
-"""Importing a directory workbook: all rows or none.
+"""Importing a workbook: all rows or none.
 
-Rows run in sheet order (机构, 科室, 人员) inside one transaction, so a person may
-name an institution created three sheets earlier in the same file. Each row runs
+Rows run in sheet order (机构, 科室, 人员, 项目, 参与方, 年度目标, 工作站, 聘任)
+inside one transaction, so a person may name an institution created two sheets
+earlier in the same file, and an engagement a station created just before. Each row runs
 in its own savepoint: a row that fails is undone alone and the import goes on to
 find the errors in every other row. If any row failed, the whole transaction is
 rolled back at the end, so one bad row means nothing from the file is kept.
@@ -19,19 +20,35 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from medbridge.accounts import access
-from medbridge.interop.services import upserts
+from medbridge.interop.services import programme_upserts, upserts
 from medbridge.interop.services.reader import RowError, SheetRow, WorkbookError, file_error, read_workbook
-from medbridge.interop.services.workbook import DEPARTMENTS, INSTITUTIONS, PROFESSIONALS, data_sheets
+from medbridge.interop.services.workbook import (
+    DEPARTMENTS,
+    ENGAGEMENTS,
+    INSTITUTIONS,
+    PARTIES,
+    PROFESSIONALS,
+    PROGRAMMES,
+    STATIONS,
+    TARGETS,
+    data_sheets,
+)
 
 logger = logging.getLogger(__name__)
 
 # Called with (rows done, rows in the file) after every row.
 Progress = Callable[[int, int], None]
 
-UPSERTS: dict[str, Callable[[Any, SheetRow], upserts.Outcome]] = {
-    INSTITUTIONS: upserts.upsert_institution,
-    DEPARTMENTS: upserts.upsert_department,
-    PROFESSIONALS: upserts.upsert_professional,
+Upsert = Callable[[upserts.Batch, SheetRow], upserts.Outcome]
+UPSERTS: dict[str, Upsert] = {
+    INSTITUTIONS: lambda batch, row: upserts.upsert_institution(batch.actor, row),
+    DEPARTMENTS: lambda batch, row: upserts.upsert_department(batch.actor, row),
+    PROFESSIONALS: lambda batch, row: upserts.upsert_professional(batch.actor, row),
+    PROGRAMMES: programme_upserts.upsert_programme,
+    PARTIES: programme_upserts.upsert_party,
+    TARGETS: programme_upserts.upsert_target,
+    STATIONS: programme_upserts.upsert_station,
+    ENGAGEMENTS: programme_upserts.upsert_engagement,
 }
 
 
@@ -68,9 +85,10 @@ def import_workbook(content: bytes, *, actor: Any, progress: Progress | None = N
 
 def import_rows(rows: list[SheetRow], *, actor: Any, progress: Progress | None = None) -> ImportResult:
     result = ImportResult(rows_total=len(rows))
+    batch = upserts.Batch(actor, rows)
     with transaction.atomic():
         for done, row in enumerate(rows, start=1):
-            outcome, errors = _import_row(actor, row)
+            outcome, errors = _import_row(batch, row)
             if outcome is not None:
                 result.summary[row.spec.title][outcome.value] += 1
             result.errors.extend(errors)
@@ -82,10 +100,10 @@ def import_rows(rows: list[SheetRow], *, actor: Any, progress: Progress | None =
     return result
 
 
-def _import_row(actor: Any, row: SheetRow) -> tuple[upserts.Outcome | None, list[RowError]]:
+def _import_row(batch: upserts.Batch, row: SheetRow) -> tuple[upserts.Outcome | None, list[RowError]]:
     try:
         with transaction.atomic():
-            return UPSERTS[row.spec.title](actor, row), []
+            return UPSERTS[row.spec.title](batch, row), []
     except upserts.RowProblems as error:
         return None, [_row_error(row, header, message) for header, message in error.problems]
     except ValidationError as error:

@@ -1,4 +1,4 @@
-"""Reading an uploaded directory workbook into rows, before anything touches the database.
+"""Reading an uploaded workbook into rows, before anything touches the database.
 
 Everything that is wrong with the file as a whole — not an .xlsx, unreadable, too
 large, unknown sheets, missing or unknown headers — is reported here, with the
@@ -99,14 +99,19 @@ def read_workbook(content: bytes) -> list[SheetRow]:
 def _read_sheets(tables: dict[str, list[tuple[Any, ...]]]) -> list[SheetRow]:
     specs = data_sheets()
     known = {s.title for s in specs} | {INSTRUCTIONS}
+    names = "、".join([*(s.title for s in specs), INSTRUCTIONS])
     errors = [
-        RowError(title, 0, "", _("无法识别的工作表“%(sheet)s”，工作表应为：机构、科室、人员、说明") % {"sheet": title})
+        RowError(
+            title, 0, "", _("无法识别的工作表“%(sheet)s”，工作表应为：%(names)s") % {"sheet": title, "names": names}
+        )
         for title in tables
         if title not in known
     ]
     present = [s for s in specs if s.title in tables]
     if not present:
-        errors.append(RowError("", 0, "", _("文件中没有“机构”“科室”或“人员”工作表，请使用导入模板")))
+        errors.append(
+            RowError("", 0, "", _("文件中没有可导入的工作表（%(names)s），请使用导入模板") % {"names": names})
+        )
     rows: list[SheetRow] = []
     for spec in present:
         try:

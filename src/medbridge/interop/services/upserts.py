@@ -9,7 +9,9 @@ the services' own ValidationError and PermissionDenied pass through.
 
 from __future__ import annotations
 
-from dataclasses import fields
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -43,6 +45,25 @@ class Outcome(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+
+
+@dataclass
+class Batch:
+    """The file being imported, as a row sees it: who imports it and all its rows
+    (a new programme takes its first managing party from the 参与方 sheet), plus
+    what earlier rows did that later ones need to know."""
+
+    actor: Any
+    rows: list[SheetRow] = field(default_factory=list)
+    # Parties created together with their programme by a 项目 row, by pk → the
+    # 参与方 row they were taken from; that row then counts them as its own.
+    first_parties: dict[int, int] = field(default_factory=dict)
+
+    def rows_of(self, sheet: str) -> list[SheetRow]:
+        return [row for row in self.rows if row.spec.title == sheet]
+
+
+_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 
 
 class RowProblems(Exception):
@@ -87,6 +108,37 @@ class RowReader:
             self.add(header, _("“%(header)s”应为数字") % {"header": header})
             return None
 
+    def integer(self, header: str, *, required: bool = False) -> int | None:
+        text = self.required(header) if required else self.text(header)
+        if not text:
+            return None
+        number = self.number(header)
+        if number is None:
+            return None
+        if not number.is_integer():
+            self.add(header, _("“%(header)s”应为整数") % {"header": header})
+            return None
+        return int(number)
+
+    def date(self, header: str, *, required: bool = False) -> date | None:
+        """A date typed as YYYY-MM-DD, or an Excel date cell."""
+        value = self.row.values.get(header)
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = self.required(header) if required else self.text(header)
+        if not text:
+            return None
+        match = _DATE.fullmatch(text)
+        try:
+            if match is None:
+                raise ValueError(text)
+            return date(*(int(part) for part in match.groups()))
+        except ValueError:
+            self.add(header, _("“%(header)s”应为 YYYY-MM-DD 格式的日期，如 2025-03-01") % {"header": header})
+            return None
+
     def reference(self, model: type[Ref], header: str, *, required: bool = False) -> Ref | None:
         text = self.required(header) if required else self.text(header)
         found: Ref | None = selectors.code_or_name_lookup(model, text) if text else None
@@ -119,7 +171,7 @@ class RowReader:
         text = self.text(header)
         if not text:
             return current
-        by_label = {label: value for value, label in labels.items()} | (aliases or {})
+        by_label = (aliases or {}) | {label: value for value, label in labels.items()}
         value = by_label.get(text, text if text in labels else None)
         if value is None:
             self.add(

@@ -1,4 +1,4 @@
-"""The directory workbook format, shared by the template, the exporter and the importer.
+"""The workbook format, shared by the template, the exporter and the importer.
 
 One spec of sheets and columns drives all three, so a column added here appears in
 the blank template, is filled by the export and is read back by the import.
@@ -21,11 +21,25 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from medbridge.directory.models import Profession, Sex
+from medbridge.programmes.models import (
+    EngagementRole,
+    PartyRole,
+    ProgrammeKind,
+    ProgrammeStatus,
+    StationKind,
+    TargetMetric,
+)
 
 INSTRUCTIONS = "说明"
 INSTITUTIONS = "机构"
 DEPARTMENTS = "科室"
 PROFESSIONALS = "人员"
+PROGRAMMES = "项目"
+PARTIES = "参与方"
+TARGETS = "年度目标"
+STATIONS = "工作站"
+ENGAGEMENTS = "聘任"
+DATE_FORMAT = "yyyy-mm-dd"
 REQUIRED_MARK = "*"
 # Cells holding codes or long digit strings are text, so Excel neither turns
 # "03.01" into 3.01 nor rounds an 18-digit ID number.
@@ -48,6 +62,7 @@ class Column:
     width: int = 14
     text: bool = False
     choices: tuple[str, ...] = ()
+    date: bool = False
 
     @property
     def title(self) -> str:
@@ -87,6 +102,30 @@ def sex_labels() -> dict[str, str]:
 
 def profession_labels() -> dict[str, str]:
     return _chinese_labels(Profession)
+
+
+def programme_kind_labels() -> dict[str, str]:
+    return _chinese_labels(ProgrammeKind)
+
+
+def programme_status_labels() -> dict[str, str]:
+    return _chinese_labels(ProgrammeStatus)
+
+
+def party_role_labels() -> dict[str, str]:
+    return _chinese_labels(PartyRole)
+
+
+def target_metric_labels() -> dict[str, str]:
+    return _chinese_labels(TargetMetric)
+
+
+def station_kind_labels() -> dict[str, str]:
+    return _chinese_labels(StationKind)
+
+
+def engagement_role_labels() -> dict[str, str]:
+    return _chinese_labels(EngagementRole)
 
 
 def sex_choices() -> tuple[str, ...]:
@@ -176,10 +215,179 @@ def professional_sheet() -> SheetSpec:
     )
 
 
+def programme_sheet() -> SheetSpec:
+    return SheetSpec(
+        PROGRAMMES,
+        (
+            Column(
+                "项目名称",
+                "name",
+                _("按名称（完全一致）匹配您可见的已有项目，匹配到则更新；新项目须在“参与方”表中有本单位的牵头等角色"),
+                True,
+                30,
+            ),
+            Column(
+                "项目类型",
+                "kind",
+                _("如 对口帮扶、专科联盟、院会合作，或其代码"),
+                True,
+                14,
+                choices=tuple(programme_kind_labels().values()),
+            ),
+            Column("上级项目", "parent", _("上级项目的名称；须已存在，或写在本表更靠前的行"), width=26),
+            Column("开始日期", "start_date", _("YYYY-MM-DD，如 2013-03-01；也可为 Excel 日期"), True, 12, date=True),
+            Column("结束日期", "end_date", _("YYYY-MM-DD；不能早于开始日期；已结束的项目必填"), width=12, date=True),
+            Column(
+                "状态",
+                "status",
+                _("筹备中/进行中/已结束；留空则保持原值（新项目为进行中）"),
+                width=10,
+                choices=tuple(programme_status_labels().values()),
+            ),
+            Column(
+                "涉及专科",
+                "specialties",
+                _("诊疗科目代码或名称，多个用“、”或“,”分隔，如 04.03、03.04"),
+                width=20,
+                text=True,
+            ),
+            Column("项目说明", "description", _("可选"), width=40),
+        ),
+        scope_header="项目名称",
+    )
+
+
+def party_sheet() -> SheetSpec:
+    return SheetSpec(
+        PARTIES,
+        (
+            Column("项目名称", "programme", _("项目须已存在或在“项目”表中"), True, 30),
+            Column(
+                "机构名称",
+                "institution",
+                _(
+                    "参与机构的名称；牵头、主办、承办、托管、指导单位须在您的管辖范围内，"
+                    "支援、受援/成员、被托管单位可为任何机构"
+                ),
+                True,
+                30,
+            ),
+            Column(
+                "科室", "department", _("可选：以科室身份参与（如专科联盟由某科室牵头）；须为该机构的科室"), width=16
+            ),
+            Column(
+                "角色",
+                "role",
+                _(
+                    "牵头单位、支援单位、受援/成员单位、指导单位、主办单位、承办单位、托管方、被托管方，"
+                    "或简写 牵头、支援、受援、成员、主办、承办、托管 等"
+                ),
+                True,
+                16,
+                choices=tuple(party_role_labels().values()),
+            ),
+            Column("加入日期", "joined_on", _("YYYY-MM-DD；不能早于项目开始日期"), width=12, date=True),
+            Column("备注", "note", _("可选"), width=30),
+        ),
+        scope_header="机构名称",
+    )
+
+
+def target_sheet() -> SheetSpec:
+    return SheetSpec(
+        TARGETS,
+        (
+            Column("项目名称", "programme", _("项目须已存在或在“项目”表中"), True, 30),
+            Column("年度", "year", _("四位年份，须在项目期限内"), True, 8),
+            Column(
+                "指标",
+                "metric",
+                _("如 派出人数、坐诊人次、培训人数，或其代码；按（项目，年度，指标）匹配已有目标"),
+                True,
+                14,
+                choices=tuple(target_metric_labels().values()),
+            ),
+            Column("目标值", "value", _("非负整数"), True, 10),
+        ),
+        scope_header="项目名称",
+    )
+
+
+def station_sheet() -> SheetSpec:
+    return SheetSpec(
+        STATIONS,
+        (
+            Column("名称", "name", _("按（项目，名称）匹配已有工作站/基地"), True, 30),
+            Column(
+                "类型",
+                "kind",
+                _("专家工作站、名医工作站、示范基地、培训中心、远程医疗中心，或其代码"),
+                True,
+                14,
+                choices=tuple(station_kind_labels().values()),
+            ),
+            Column("项目名称", "programme", _("所属项目；须已存在或在“项目”表中"), True, 30),
+            Column("依托机构", "host", _("机构名称；须为该项目的参与单位"), True, 30),
+            Column("依托科室", "host_department", _("可选：依托机构的科室名称"), width=16),
+            Column("揭牌日期", "opened_on", _("YYYY-MM-DD；不能早于项目开始日期"), True, 12, date=True),
+            Column("撤销日期", "closed_on", _("YYYY-MM-DD；可选"), width=12, date=True),
+            Column("牌匾文字", "plaque_text", _("可选"), width=30),
+        ),
+        scope_header="项目名称",
+    )
+
+
+def engagement_sheet() -> SheetSpec:
+    return SheetSpec(
+        ENGAGEMENTS,
+        (
+            Column("项目名称", "programme", _("项目须已存在或在“项目”表中"), True, 30),
+            Column("工作站", "station", _("该项目的工作站名称；留空表示直接受聘于项目"), width=24),
+            Column("专家姓名", "professional", _("须已在名录中（或写在“人员”表中）"), True, 10),
+            Column(
+                "专家执业证书编码",
+                "professional_license_no",
+                _("填写后按此编码查找专家；未填则按姓名（及工作单位）查找，重名时必填"),
+                width=20,
+                text=True,
+            ),
+            Column("专家工作单位", "professional_institution", _("可选：按姓名查找时用于区分重名"), width=26),
+            Column(
+                "聘任角色",
+                "role",
+                _("首席专家/成员专家；留空则保持原值（新聘任为成员专家）"),
+                width=10,
+                choices=tuple(engagement_role_labels().values()),
+            ),
+            Column("聘书编号", "letter_no", _("可选"), width=16, text=True),
+            Column(
+                "聘期开始",
+                "start_date",
+                _("YYYY-MM-DD；不能早于工作站揭牌日期；按（项目，工作站，专家，聘期开始）匹配已有聘任"),
+                True,
+                12,
+                date=True,
+            ),
+            Column("聘期结束", "end_date", _("YYYY-MM-DD；可选；不能晚于工作站撤销日期"), width=12, date=True),
+        ),
+        scope_header="项目名称",
+    )
+
+
 def data_sheets() -> tuple[SheetSpec, ...]:
     """The data sheets in the order the importer processes them: later sheets may
-    name institutions and departments created by earlier ones in the same file."""
-    return institution_sheet(), department_sheet(), professional_sheet()
+    name institutions, departments, people and programmes created by earlier ones
+    in the same file."""
+    return (
+        institution_sheet(),
+        department_sheet(),
+        professional_sheet(),
+        programme_sheet(),
+        party_sheet(),
+        target_sheet(),
+        station_sheet(),
+        engagement_sheet(),
+    )
 
 
 # --- Writing ------------------------------------------------------------------
@@ -225,6 +433,9 @@ def _style_column(sheet: Worksheet, index: int, column: Column, *, last_row: int
         sheet.column_dimensions[letter].number_format = TEXT_FORMAT
         for (cell,) in sheet.iter_rows(min_row=2, max_row=sheet.max_row, min_col=index, max_col=index):
             cell.number_format = TEXT_FORMAT
+    if column.date:
+        for (cell,) in sheet.iter_rows(min_row=2, max_row=sheet.max_row, min_col=index, max_col=index):
+            cell.number_format = DATE_FORMAT
     if column.choices:
         _add_dropdown(sheet, f"{letter}2:{letter}{last_row}", column.choices)
 
@@ -257,8 +468,11 @@ def _write_instructions(sheet: Worksheet) -> None:
 
 def _general_notes() -> list[str]:
     return [
-        _("医桥机构人员导入模板"),
-        _("按“机构”“科室”“人员”的顺序导入，后面的表可以引用前面表中新增的机构和科室。"),
+        _("医桥机构人员与项目导入模板"),
+        _(
+            "按“机构”“科室”“人员”“项目”“参与方”“年度目标”“工作站”“聘任”的顺序导入，"
+            "后面的表可以引用前面表中新增的机构、科室、人员、项目和工作站。"
+        ),
         _("列名带 * 的为必填项；第一行为列名，请勿修改或删除列；空行会被跳过。"),
         _("导入前检查所有行：只要有一行有误，整个文件都不会写入，并列出所有出错的行、列和原因。"),
         _("已有记录按名称匹配并更新，内容相同的行不做任何修改，重复导入同一文件不会产生变化。"),
@@ -266,4 +480,17 @@ def _general_notes() -> list[str]:
         _("身份证号码只保存加密散列和后四位，不保存号码本身，因此导出文件中不含身份证号码。"),
         _("导出文件中，您无权查看完整号码的人员的手机号码为空；再导入时保持原号码不变。"),
         _("代码类列（机构类别、医院等级、所在地区、诊疗科目、职称、籍贯）既可填代码，也可填准确名称。"),
+        _("日期填写为 YYYY-MM-DD（如 2025-03-01），也可以是 Excel 的日期单元格。"),
+        _(
+            "新建项目：“项目”表中未匹配到已有项目的行会新建项目，此时“参与方”表中须有该项目的一行，"
+            "角色为牵头、主办、承办或托管，且机构在您的管辖范围内；该行作为项目的第一个参与方一同创建。"
+        ),
+        _("项目按名称在您可见的项目中匹配；若有两个同名项目，请先在页面上改名以区分。"),
+        _(
+            "参与方按（项目，机构，科室，角色）匹配，年度目标按（项目，年度，指标），工作站按（项目，名称），"
+            "聘任按（项目，工作站，专家，聘期开始）；匹配到则更新，内容相同则不变。导入不会删除记录；"
+            "已登记参与方的加入日期和备注暂不能通过导入修改。"
+        ),
+        _("“状态”“聘任角色”留空表示保持原值；其余项目类列留空表示清除该项。"),
+        _("修改项目、工作站和聘任须为牵头、主办、承办或托管单位（或其主管卫健委）的用户。"),
     ]

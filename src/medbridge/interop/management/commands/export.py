@@ -1,4 +1,4 @@
-"""``medbridge export OUT.xlsx --user USERNAME``: what that user can see, in the import format."""
+"""``medbridge export OUT.xlsx --user USERNAME``: the directory and programmes a user sees, as the import format."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from medbridge.interop.services.exporter import export_workbook
 
 
 class Command(BaseCommand):
-    help = "把用户有权查看的机构、科室和人员导出为可再导入的 Excel 文件"
+    help = "把用户有权查看的机构、科室、人员和项目导出为可再导入的 Excel 文件"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("out", type=Path, help="输出文件（.xlsx）")

@@ -18,7 +18,7 @@ from medbridge.interop.services.workbook import data_sheets
 
 
 class Command(BaseCommand):
-    help = "从 Excel 文件导入机构、科室和人员；任一行有误则不写入任何数据"
+    help = "从 Excel 文件导入机构、科室、人员和项目（参与方、年度目标、工作站、聘任）；任一行有误则不写入任何数据"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="导入文件（.xlsx）")

@@ -7,7 +7,7 @@ from medbridge.demo.seed import seed_demo
 
 
 class Command(BaseCommand):
-    help = "创建演示数据（五个项目的机构与人员、各角色演示账号）；可重复执行"
+    help = "创建演示数据（五个项目的机构与人员、项目与工作站、各角色演示账号）；可重复执行"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", type=int, default=0, help="另加 N 倍合成机构与人员，用于压测")
@@ -18,6 +18,11 @@ class Command(BaseCommand):
         self.stdout.write(f"demo: {d.institutions} institutions and {d.professionals} professionals created")
         for label, count in sorted(d.groups.items()):
             self.stdout.write(f"  {label}: {count}")
+        p = result.programmes
+        self.stdout.write(
+            f"programmes: {p.programmes} programmes, {p.parties} parties, {p.stations} stations, "
+            f"{p.engagements} engagements, {p.targets} targets, {p.agreements} agreements created"
+        )
         if result.synthetic_institutions:
             self.stdout.write(
                 f"synthetic: {result.synthetic_institutions} institutions, {result.synthetic_professionals} people"
