@@ -72,6 +72,48 @@ def outsider(hospital_b: Institution) -> User:
     return UserFactory(username="admin_b", role=Role.INSTITUTION_ADMIN, institution=hospital_b)
 
 
+# Across provinces: a Shandong city hospital assists a Qinghai county hospital; a
+# Fujian county-level city hospital stands outside both scopes.
+@pytest.fixture
+def weihai_hospital(db: None) -> Institution:
+    return InstitutionFactory(name="威海市立医院", region=region("371002"))
+
+
+@pytest.fixture
+def gangcha_hospital(db: None) -> Institution:
+    return InstitutionFactory(name="刚察县人民医院", region=region("632224"))
+
+
+@pytest.fixture
+def fuqing_hospital(db: None) -> Institution:
+    return InstitutionFactory(name="福清市医院", region=region("350181"))
+
+
+@pytest.fixture
+def weihai_admin(weihai_hospital: Institution) -> User:
+    return UserFactory(username="weihai_admin", role=Role.INSTITUTION_ADMIN, institution=weihai_hospital)
+
+
+@pytest.fixture
+def gangcha_admin(gangcha_hospital: Institution) -> User:
+    return UserFactory(username="gangcha_admin", role=Role.INSTITUTION_ADMIN, institution=gangcha_hospital)
+
+
+@pytest.fixture
+def fuqing_admin(fuqing_hospital: Institution) -> User:
+    return UserFactory(username="fuqing_admin", role=Role.INSTITUTION_ADMIN, institution=fuqing_hospital)
+
+
+@pytest.fixture
+def gangcha_officer(db: None) -> User:
+    return UserFactory(username="gangcha_officer", role=Role.COMMISSION_OFFICER, region=region("632224"))
+
+
+@pytest.fixture
+def weihai_officer(db: None) -> User:
+    return UserFactory(username="weihai_officer", role=Role.COMMISSION_OFFICER, region=region("371000"))
+
+
 def signed_in(user: User) -> Client:
     client = Client()
     client.force_login(user)

@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from medbridge.accounts.models import Role, User
 from medbridge.directory.models import Institution, Professional
 from medbridge.interop.services.workbook import build_workbook, data_sheets, workbook_bytes
-from tests.factories import DepartmentFactory, InstitutionFactory, ProfessionalFactory, UserFactory, region
+from tests.factories import DepartmentFactory, InstitutionFactory, ProfessionalFactory, region
 
 Sheets = dict[str, list[dict[str, Any]]]
 SHEETS = ["说明", "机构", "科室", "人员", "项目", "参与方", "年度目标", "工作站", "聘任"]
@@ -102,26 +101,6 @@ def weihai_hospital(db: None) -> Institution:
     hospital = InstitutionFactory(name="威海市立医院", region=region("371002"))
     DepartmentFactory(institution=hospital, name="骨科")
     return hospital
-
-
-@pytest.fixture
-def gangcha_hospital(db: None) -> Institution:
-    return InstitutionFactory(name="刚察县人民医院", region=region("632224"))
-
-
-@pytest.fixture
-def fuqing_hospital(db: None) -> Institution:
-    return InstitutionFactory(name="福清市医院", region=region("350181"))
-
-
-@pytest.fixture
-def weihai_admin(weihai_hospital: Institution) -> User:
-    return UserFactory(username="weihai_admin", role=Role.INSTITUTION_ADMIN, institution=weihai_hospital)
-
-
-@pytest.fixture
-def gangcha_admin(gangcha_hospital: Institution) -> User:
-    return UserFactory(username="gangcha_admin", role=Role.INSTITUTION_ADMIN, institution=gangcha_hospital)
 
 
 @pytest.fixture

@@ -11,51 +11,10 @@ from datetime import date
 
 import pytest
 
-from medbridge.accounts.models import Role, User
+from medbridge.accounts.models import User
 from medbridge.directory.models import Institution
 from medbridge.programmes import services
 from medbridge.programmes.models import PartyRole, Programme, ProgrammeKind
-from tests.factories import InstitutionFactory, UserFactory, region
-
-
-@pytest.fixture
-def weihai_hospital(db: None) -> Institution:
-    return InstitutionFactory(name="威海市立医院", region=region("371002"))
-
-
-@pytest.fixture
-def gangcha_hospital(db: None) -> Institution:
-    return InstitutionFactory(name="刚察县人民医院", region=region("632224"))
-
-
-@pytest.fixture
-def fuqing_hospital(db: None) -> Institution:
-    return InstitutionFactory(name="福清市医院", region=region("350181"))
-
-
-@pytest.fixture
-def weihai_admin(weihai_hospital: Institution) -> User:
-    return UserFactory(username="weihai_admin", role=Role.INSTITUTION_ADMIN, institution=weihai_hospital)
-
-
-@pytest.fixture
-def gangcha_admin(gangcha_hospital: Institution) -> User:
-    return UserFactory(username="gangcha_admin", role=Role.INSTITUTION_ADMIN, institution=gangcha_hospital)
-
-
-@pytest.fixture
-def fuqing_admin(fuqing_hospital: Institution) -> User:
-    return UserFactory(username="fuqing_admin", role=Role.INSTITUTION_ADMIN, institution=fuqing_hospital)
-
-
-@pytest.fixture
-def gangcha_officer(db: None) -> User:
-    return UserFactory(username="gangcha_officer", role=Role.COMMISSION_OFFICER, region=region("632224"))
-
-
-@pytest.fixture
-def weihai_officer(db: None) -> User:
-    return UserFactory(username="weihai_officer", role=Role.COMMISSION_OFFICER, region=region("371000"))
 
 
 @pytest.fixture

@@ -211,13 +211,22 @@ def programmes_visible_to(user: Actor) -> QuerySet[Programme]:
     return qs.none()
 
 
-def can_edit_programme(user: Actor, programme: Programme) -> bool:
+def programmes_editable_by(user: Actor) -> QuerySet[Programme]:
     """Editing needs a role at a party that runs the programme (lead, organising,
     hosting, trustee), or a commission officer over such a party."""
     if is_system_admin(user):
-        return True
-    managing = programme.parties.filter(role__in=MANAGING_ROLES).select_related("institution__region")
-    return any(can_manage_institution(user, party.institution) for party in managing)
+        return Programme.objects.all()
+    if _role(user) not in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN):
+        return Programme.objects.none()
+    # For these two roles the institutions they manage are exactly those they see.
+    running = Programme.objects.filter(
+        parties__role__in=MANAGING_ROLES, parties__institution__in=institutions_visible_to(user)
+    )
+    return Programme.objects.filter(pk__in=running.values("pk"))
+
+
+def can_edit_programme(user: Actor, programme: Programme) -> bool:
+    return programmes_editable_by(user).filter(pk=programme.pk).exists()
 
 
 def require_can_edit_programme(user: Actor, programme: Programme) -> None:
