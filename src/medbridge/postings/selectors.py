@@ -92,6 +92,11 @@ class PostingStats:
     years: list[int] = field(default_factory=list)
     by_kind_year: dict[str, dict[int, int]] = field(default_factory=dict)
 
+    @property
+    def table(self) -> list[tuple[str, list[int]]]:
+        """Kind × year, each row aligned with ``years``."""
+        return [(kind, [by_year.get(y, 0) for y in self.years]) for kind, by_year in self.by_kind_year.items()]
+
 
 def posting_stats(user: Any, f: PostingFilter) -> PostingStats:
     qs = posting_list(user, f).exclude(status=PostingStatus.CANCELLED).order_by()

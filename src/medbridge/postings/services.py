@@ -269,9 +269,10 @@ def posting_transition(*, actor: Any, posting: Posting, to: str, on: date | None
     """Moves a posting one step along its life. ``on`` is the actual start (to
     active) or end (to completed / withdrawn); ``reason`` is required to cancel or
     withdraw."""
-    _require_transition_allowed(actor, posting, to)
     with transaction.atomic(), acting_as(actor):
-        posting = Posting.objects.select_for_update().get(pk=posting.pk)
+        # Lock the row and re-read it: a concurrent step may have moved it on.
+        Posting.objects.select_for_update().filter(pk=posting.pk).first()
+        posting.refresh_from_db()
         _require_transition_allowed(actor, posting, to)
         _apply_transition(actor, posting, to, on, reason.strip())
         posting.save()
@@ -378,6 +379,8 @@ class BatchMember:
     host_institution: Institution
     home_department: Department | None = None
     host_department: Department | None = None
+    mentor: Professional | None = None
+    liaison: Professional | None = None
 
 
 def batch_validate(data: BatchData, *, instance: PostingBatch | None = None) -> None:
@@ -444,6 +447,8 @@ def _member_problem(actor: Any, batch: PostingBatch, member: BatchMember) -> str
         planned_start=batch.planned_start,
         planned_end=batch.planned_end,
         batch=batch,
+        mentor=member.mentor,
+        liaison=member.liaison,
     )
     try:
         with transaction.atomic():
