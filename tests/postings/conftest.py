@@ -84,7 +84,11 @@ def stationed_data(
 
 @pytest.fixture
 def stationed(
-    weihai_admin: User, paired: Programme, surgeon: Professional, gangcha_hospital: Institution, gangcha_surgery: Department
+    weihai_admin: User,
+    paired: Programme,
+    surgeon: Professional,
+    gangcha_hospital: Institution,
+    gangcha_surgery: Department,
 ) -> Posting:
     data = stationed_data(
         paired, surgeon, gangcha_hospital, date(2024, 3, 1), date(2024, 8, 31), host_department=gangcha_surgery

@@ -69,7 +69,9 @@ def test_visiting_elsewhere_while_stationed_is_refused_but_visiting_the_same_hos
 
     site = ProfessionalFactory().institution
     programme_services.party_add(
-        actor=weihai_admin, programme=paired, data=programme_services.PartyData(institution=site, role=PartyRole.RECIPIENT)
+        actor=weihai_admin,
+        programme=paired,
+        data=programme_services.PartyData(institution=site, role=PartyRole.RECIPIENT),
     )
     elsewhere = stationed_data(paired, surgeon, site, date(2024, 5, 1), date(2024, 5, 31), kind=PostingKind.VISITING)
     with pytest.raises(ValidationError) as excinfo:
@@ -93,7 +95,11 @@ def test_the_plan_must_lie_inside_the_programme_and_between_its_parties(
 
 
 def test_the_mentor_comes_from_the_host_and_the_liaison_from_home(
-    weihai_admin: User, paired: Programme, county_doctor: Professional, weihai_hospital: Institution, liaison: Professional
+    weihai_admin: User,
+    paired: Programme,
+    county_doctor: Professional,
+    weihai_hospital: Institution,
+    liaison: Professional,
 ) -> None:
     data = stationed_data(
         paired,
@@ -140,8 +146,8 @@ def test_an_officer_approves_a_batch_but_not_a_lone_posting(
 
 
 def test_a_professional_cannot_change_a_postings_status(stationed: Posting, surgeon: Professional) -> None:
-    from tests.factories import UserFactory
     from medbridge.accounts.models import Role
+    from tests.factories import UserFactory
 
     me = UserFactory(role=Role.PROFESSIONAL, professional=surgeon)
     for to in (PostingStatus.APPROVED, PostingStatus.CANCELLED):
@@ -163,9 +169,7 @@ def test_illegal_steps_and_missing_reasons_are_refused(weihai_admin: User, stati
 def test_actual_dates_must_stay_near_the_plan(weihai_admin: User, stationed: Posting) -> None:
     services.posting_transition(actor=weihai_admin, posting=stationed, to=PostingStatus.APPROVED)
     with pytest.raises(ValidationError) as excinfo:
-        services.posting_transition(
-            actor=weihai_admin, posting=stationed, to=PostingStatus.ACTIVE, on=date(2024, 9, 1)
-        )
+        services.posting_transition(actor=weihai_admin, posting=stationed, to=PostingStatus.ACTIVE, on=date(2024, 9, 1))
     assert "相差超过90天" in messages(excinfo)
     stationed.refresh_from_db()
     assert stationed.status == PostingStatus.APPROVED and stationed.actual_start is None
@@ -198,7 +202,10 @@ def test_a_batch_with_one_unavailable_member_writes_nothing(
         services.batch_create(
             actor=weihai_admin,
             data=services.BatchData(paired, PostingKind.STATIONED, 3, date(2024, 6, 1), date(2024, 11, 30)),
-            members=[services.BatchMember(free, home, gangcha_hospital), services.BatchMember(surgeon, home, gangcha_hospital)],
+            members=[
+                services.BatchMember(free, home, gangcha_hospital),
+                services.BatchMember(surgeon, home, gangcha_hospital),
+            ],
         )
     assert messages(excinfo).startswith("孙立：孙立 此期间已有派驻")
     assert not PostingBatch.objects.exists() and Posting.objects.count() == 1
@@ -208,11 +215,26 @@ def test_a_batch_relieves_only_an_earlier_batch_once(weihai_admin: User, paired:
     first = services.batch_create(
         actor=weihai_admin,
         data=services.BatchData(paired, PostingKind.STATIONED, 1, date(2024, 1, 1), date(2024, 6, 30)),
-        members=[services.BatchMember(ProfessionalFactory(institution=paired.parties.first().institution), paired.parties.first().institution, paired.parties.last().institution)],  # type: ignore[union-attr]
+        members=[
+            services.BatchMember(
+                ProfessionalFactory(institution=paired.parties.first().institution),
+                paired.parties.first().institution,
+                paired.parties.last().institution,
+            )
+        ],  # type: ignore[union-attr]
     )
-    second_data = services.BatchData(paired, PostingKind.STATIONED, 2, date(2024, 7, 1), date(2024, 12, 31), relieves=first)
+    second_data = services.BatchData(
+        paired, PostingKind.STATIONED, 2, date(2024, 7, 1), date(2024, 12, 31), relieves=first
+    )
     services.batch_validate(second_data)
-    PostingBatch.objects.create(programme=paired, kind=PostingKind.STATIONED, number=2, planned_start=date(2024, 7, 1), planned_end=date(2024, 12, 31), relieves=first)
+    PostingBatch.objects.create(
+        programme=paired,
+        kind=PostingKind.STATIONED,
+        number=2,
+        planned_start=date(2024, 7, 1),
+        planned_end=date(2024, 12, 31),
+        relieves=first,
+    )
     third = services.BatchData(paired, PostingKind.STATIONED, 3, date(2025, 1, 1), date(2025, 6, 30), relieves=first)
     with pytest.raises(ValidationError) as excinfo:
         services.batch_validate(third)
@@ -246,7 +268,11 @@ def attachment(
     )
     posting = services.posting_create(actor=weihai_admin, data=data)
     return services.posting_bring_to(
-        actor=gangcha_admin, posting=posting, status=PostingStatus.COMPLETED, actual_start=date(2024, 1, 2), actual_end=date(2024, 6, 28)
+        actor=gangcha_admin,
+        posting=posting,
+        status=PostingStatus.COMPLETED,
+        actual_start=date(2024, 1, 2),
+        actual_end=date(2024, 6, 28),
     )
 
 
@@ -259,7 +285,9 @@ def test_a_work_log_outside_the_posting_is_refused_and_techniques_are_kept(
     services.worklog_add(
         actor=gangcha_admin,
         posting=attachment,
-        data=services.WorkLogData(day=date(2024, 3, 5), patients_seen=20, surgeries_assisted=2, new_techniques=["腹腔镜胆囊切除术", " "]),
+        data=services.WorkLogData(
+            day=date(2024, 3, 5), patients_seen=20, surgeries_assisted=2, new_techniques=["腹腔镜胆囊切除术", " "]
+        ),
     )
     assert list(attachment.techniques.values_list("name", "first_on")) == [("腹腔镜胆囊切除术", date(2024, 3, 5))]
     assert selectors.log_totals(attachment.logs.all()).patients_seen == 20
@@ -294,19 +322,33 @@ def test_the_score_is_weighted_by_criterion(weihai_admin: User, attachment: Post
 
 
 def test_reminders_name_what_ends_soon_what_is_late_and_batches_without_relief(
-    weihai_admin: User, gangcha_admin: User, paired: Programme, county_doctor: Professional, weihai_hospital: Institution, mentor: Professional, gangcha_hospital: Institution
+    weihai_admin: User,
+    gangcha_admin: User,
+    paired: Programme,
+    county_doctor: Professional,
+    weihai_hospital: Institution,
+    mentor: Professional,
+    gangcha_hospital: Institution,
 ) -> None:
     today = timezone.localdate()
     start = today - timedelta(days=100)
     data = stationed_data(
-        paired, county_doctor, weihai_hospital, start, today + timedelta(days=20), kind=PostingKind.ATTACHMENT, mentor=mentor
+        paired,
+        county_doctor,
+        weihai_hospital,
+        start,
+        today + timedelta(days=20),
+        kind=PostingKind.ATTACHMENT,
+        mentor=mentor,
     )
     posting = services.posting_create(actor=weihai_admin, data=data)
     services.posting_bring_to(actor=gangcha_admin, posting=posting, status=PostingStatus.ACTIVE, actual_start=start)
     home = weihai_hospital
     services.batch_create(
         actor=weihai_admin,
-        data=services.BatchData(paired, PostingKind.STATIONED, 7, today - timedelta(days=150), today + timedelta(days=30)),
+        data=services.BatchData(
+            paired, PostingKind.STATIONED, 7, today - timedelta(days=150), today + timedelta(days=30)
+        ),
         members=[services.BatchMember(ProfessionalFactory(institution=home), home, gangcha_hospital)],
     )
     kinds = {r.kind: r.text for r in selectors.reminders(weihai_admin, today)}

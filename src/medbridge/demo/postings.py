@@ -16,7 +16,7 @@ the calendar of the day the demo is seeded (ended postings are completed).
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -188,7 +188,7 @@ class PostingSeeder:
         criteria = list(EvaluationCriterion.objects.filter(active=True))
         base = self.rng.randint(70, 80)
         for month in range(1, 13):
-            end = months_later(posting.start, month)
+            end = min(months_later(posting.planned_start, month), posting.end)
             if end > self.today:
                 return
             self.evaluate(posting, EvaluationPeriod.MONTHLY, end, EvaluatorRole.MENTOR, criteria, base + 1.5 * month)
@@ -222,7 +222,7 @@ class PostingSeeder:
     def career_plan(self, person: Professional, posting: Posting) -> None:
         for goal, years in CAREER_GOALS:
             status = CareerGoalStatus.IN_PROGRESS if years > 1 else CareerGoalStatus.ACHIEVED
-            target = date(posting.end.year + years, 12, 31)
+            target = date(posting.end.year + years - 1, 12, 31)
             services.career_goal_add(
                 actor=self.actor, professional=person, data=services.CareerGoalData(goal, target, status)
             )
@@ -303,7 +303,7 @@ class PostingSeeder:
             actual_end=posting.planned_end if status == PostingStatus.COMPLETED else None,
         )
 
-    def logs(self, posting: Posting, techniques: dict[str, tuple[str, ...]], *, count: int = 3) -> None:
+    def logs(self, posting: Posting, techniques: Mapping[str, tuple[str, ...]], *, count: int = 3) -> None:
         if posting.status not in (PostingStatus.ACTIVE, PostingStatus.COMPLETED):
             return
         names = list(techniques.get(_dept_name(posting.professional), ()))
@@ -351,7 +351,8 @@ def _pick(people: list[Professional], institution: Institution | None) -> Profes
 def _same_department_first(people: Sequence[Professional], person: Professional) -> Professional | None:
     same = [p for p in people if p.department_id and p.department_id == person.department_id]
     named = [p for p in people if _dept_name(p) == _dept_name(person)]
-    return (same or named or list(people) or [None])[0]
+    chosen = same or named or list(people)
+    return chosen[0] if chosen else None
 
 
 def seed_postings(actor: Any) -> PostingReport:

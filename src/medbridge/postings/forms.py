@@ -27,18 +27,9 @@ from medbridge.postings.models import (
     PostingBatch,
     PostingKind,
 )
+from medbridge.postings.selectors import find_person
 from medbridge.programmes.forms import DateInput, InstitutionNameField, _date, department_named, scope_specialties
 from medbridge.programmes.models import Programme
-
-
-def find_person(institution: Institution, text: str) -> Professional | str:
-    """The person at ``institution`` with this name (or licence number), or why not."""
-    found = list(institution.staff.filter(name=text)[:2]) or list(institution.staff.filter(license_no=text)[:1])
-    if len(found) > 1:
-        return str(_("“%(i)s”有多名“%(n)s”，请改填执业证书编码") % {"i": institution.name, "n": text})
-    if not found:
-        return str(_("“%(i)s”没有人员“%(n)s”") % {"i": institution.name, "n": text})
-    return found[0]
 
 
 def person_named(form: forms.Form, institution: Institution | None, field: str) -> Professional | None:

@@ -13,7 +13,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from medbridge.accounts import access
-from medbridge.directory.models import Professional
+from medbridge.directory.models import Institution, Professional
 from medbridge.postings.models import (
     LEARNING_KINDS,
     CareerGoal,
@@ -33,6 +33,16 @@ ENDING_SOON = timedelta(days=30)
 EVALUATION_GRACE = timedelta(days=10)
 FINAL_GRACE = timedelta(days=30)
 RELIEF_WINDOW = timedelta(days=60)
+
+
+def find_person(institution: Institution, text: str) -> Professional | str:
+    """The person at ``institution`` with this name (or licence number), or why not."""
+    found = list(institution.staff.filter(name=text)[:2]) or list(institution.staff.filter(license_no=text)[:1])
+    if len(found) > 1:
+        return str(_("“%(i)s”有多名“%(n)s”，请改填执业证书编码") % {"i": institution.name, "n": text})
+    if not found:
+        return str(_("“%(i)s”没有人员“%(n)s”") % {"i": institution.name, "n": text})
+    return found[0]
 
 
 @dataclass
@@ -355,7 +365,7 @@ def _timeline(
         for e in engagements
     ]
     for month, totals in _logs_by_month(logs):
-        entries.append(TimelineEntry(month, None, "log", _("工作日志 %(m)s") % {"m": month.strftime("%Y-%m")}, totals))
+        entries.append(TimelineEntry(month, None, "log", _("工作日志"), totals))
     return sorted(entries, key=lambda e: (e.day, e.kind), reverse=True)
 
 

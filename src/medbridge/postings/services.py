@@ -412,6 +412,17 @@ def _check_batch_relief(errors: Errors, data: BatchData, previous: PostingBatch,
         errors.add("relieves", _("%(batch)s已有接替批次") % {"batch": previous.label})
 
 
+def batch_open(*, actor: Any, data: BatchData) -> PostingBatch:
+    """An empty batch, to be filled posting by posting (as an import of history does)."""
+    access.require_can_edit_programme(actor, data.programme)
+    batch_validate(data)
+    with transaction.atomic(), acting_as(actor):
+        batch = PostingBatch(**_plain(data, exclude={"specialties"}))
+        batch.save()
+        batch.specialties.set(data.specialties)
+    return batch
+
+
 def _relieved_elsewhere(previous: PostingBatch, instance: PostingBatch | None) -> bool:
     others = PostingBatch.objects.filter(relieves=previous)
     return (others.exclude(pk=instance.pk) if instance else others).exists()
@@ -568,6 +579,18 @@ def worklog_add(*, actor: Any, posting: Posting, data: WorkLogData) -> WorkLog:
     return log
 
 
+def worklog_update(*, actor: Any, log: WorkLog, data: WorkLogData) -> WorkLog:
+    if not access.can_log_work(actor, log.posting):
+        raise PermissionDenied(_("只有本人或派出、接收单位的管理员可以修改工作日志"))
+    worklog_validate(log.posting, data, instance=log)
+    with transaction.atomic(), acting_as(actor):
+        for name, value in _plain(data, exclude={"new_techniques"}).items():
+            setattr(log, name, value)
+        log.save()
+        log.techniques.set([_technique(log.posting, name, data.day) for name in data.new_techniques])
+    return log
+
+
 def _technique(posting: Posting, name: str, day: date) -> Technique:
     technique, created = Technique.objects.get_or_create(posting=posting, name=name, defaults={"first_on": day})
     if not created and day < technique.first_on:
@@ -633,6 +656,15 @@ def _check_scores(errors: Errors, data: EvaluationData) -> None:
         errors.add("scores", _("请为每个考核项目打分"))
     if any(not 0 <= s <= 100 for s in data.scores.values()):
         errors.add("scores", _("得分须在0到100之间"))
+
+
+def scores_by_name(scores: dict[str, int]) -> dict[int, int]:
+    """Scores keyed by criterion name (as the API and workbooks give them) → by id."""
+    criteria = dict(EvaluationCriterion.objects.filter(active=True).values_list("name", "pk"))
+    unknown = [name for name in scores if name not in criteria]
+    if unknown:
+        raise ValidationError({"scores": [_("未知的考核项目：%(names)s") % {"names": "、".join(unknown)}]})
+    return {criteria[name]: value for name, value in scores.items()}
 
 
 def weighted_score(scores: dict[int, int]) -> Decimal:
