@@ -163,3 +163,28 @@ def test_the_home_page_reminds_of_postings_ending_soon(
     )
     page = login(weihai_admin).get("/").content.decode()
     assert "即将期满" in page and "孙立 在刚察县人民医院的驻点帮扶将于" in page
+
+
+def test_a_trainee_keeps_their_career_plan_on_the_profile(login: Any, county_doctor: Professional) -> None:
+    from medbridge.accounts.models import Role
+    from medbridge.postings.models import CareerGoal
+    from tests.factories import UserFactory
+
+    me = UserFactory(role=Role.PROFESSIONAL, professional=county_doctor)
+    client = login(me)
+    url = f"/postings/people/{county_doctor.pk}/"
+    assert (
+        client.post(
+            url + "goals/new/", {"goal": "取得主治医师职称", "target_date": "2027-12-31", "status": "planned"}
+        ).status_code
+        == 302
+    )
+    goal = CareerGoal.objects.get()
+    client.post(url + f"goals/{goal.pk}/status/", {"status": "achieved"})
+    goal.refresh_from_db()
+    assert goal.status == "achieved"
+    assert "取得主治医师职称" in client.get(url).content.decode()
+
+
+def test_someone_elses_profile_is_not_found(login: Any, outsider: User, county_doctor: Professional) -> None:
+    assert login(outsider).get(f"/postings/people/{county_doctor.pk}/").status_code == 404

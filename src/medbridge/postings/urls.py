@@ -19,4 +19,5 @@ urlpatterns = [
     path("batches/<int:pk>/handover/<int:posting_pk>/", views.handover, name="handover"),
     path("people/<int:pk>/", views.profile, name="profile"),
     path("people/<int:pk>/goals/new/", views.career_goal_add, name="career_goal_add"),
+    path("people/<int:pk>/goals/<int:goal_pk>/status/", views.career_goal_status, name="career_goal_status"),
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from medbridge.postings.forms import (
     TransitionForm,
     WorkLogForm,
 )
-from medbridge.postings.models import PostingKind, PostingStatus
+from medbridge.postings.models import CareerGoalStatus, PostingKind, PostingStatus
 from medbridge.programmes.views import _int_or_none, _run, _saved
 from medbridge.web.pagination import paginate
 
@@ -272,6 +272,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         "chart": json.dumps(data.evaluation_series, ensure_ascii=False),
         "can_plan": access.can_edit_professional(request.user, professional),
         "goal_form": CareerGoalForm(),
+        "goal_statuses": CareerGoalStatus.choices,
     }
     return render(request, "postings/profile.html", context)
 
@@ -289,3 +290,18 @@ def career_goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     if goal is not None:
         return _saved(request, _("已添加职业规划"), back)
     return _form_page(request, form, _("添加职业规划"), back)
+
+
+@require_POST
+@directory_user_required
+def career_goal_status(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    professional = access.access_profile(request.user, pk)
+    goal = get_object_or_404(professional.career_goals, pk=goal_pk)
+    data = services.CareerGoalData(goal.goal, goal.target_date, request.POST.get("status", ""), goal.note)
+    try:
+        services.career_goal_update(actor=request.user, goal=goal, data=data)
+        messages.success(request, _("已更新“%(goal)s”的状态") % {"goal": goal.goal})
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    return redirect("postings:profile", pk=professional.pk)
