@@ -13,26 +13,13 @@ from medbridge.accounts.models import User
 from medbridge.directory.models import Department, Institution, Professional
 from medbridge.postings import services
 from medbridge.postings.models import Posting, PostingKind
-from medbridge.programmes import services as programme_services
-from medbridge.programmes.models import PartyRole, Programme, ProgrammeKind
+from medbridge.programmes.models import Programme
 from tests.factories import DepartmentFactory, ProfessionalFactory, specialty
 
 
 @pytest.fixture
-def paired(weihai_admin: User, weihai_hospital: Institution, gangcha_hospital: Institution) -> Programme:
-    programme = programme_services.programme_create(
-        actor=weihai_admin,
-        data=programme_services.ProgrammeData(
-            kind=ProgrammeKind.PAIRED_ASSISTANCE, name="威海—刚察对口帮扶", start_date=date(2013, 3, 1)
-        ),
-        first_party=programme_services.PartyData(institution=weihai_hospital, role=PartyRole.LEAD),
-    )
-    programme_services.party_add(
-        actor=weihai_admin,
-        programme=programme,
-        data=programme_services.PartyData(institution=gangcha_hospital, role=PartyRole.RECIPIENT),
-    )
-    return programme
+def paired(paired_programme: Programme) -> Programme:
+    return paired_programme
 
 
 @pytest.fixture

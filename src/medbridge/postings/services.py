@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from medbridge.accounts import access
 from medbridge.accounts.audit import acting_as
 from medbridge.directory.models import Department, Institution, Professional, Specialty
-from medbridge.directory.services import Errors
+from medbridge.directory.services import Errors, assign, data_values
 from medbridge.postings.models import (
     CareerGoal,
     CareerGoalStatus,
@@ -244,7 +244,7 @@ def posting_create(*, actor: Any, data: PostingData) -> Posting:
     with transaction.atomic(), acting_as(actor):
         _lock_person(data.professional)
         posting_validate(data)
-        posting = Posting(**_plain(data))
+        posting = Posting(**data_values(data))
         posting.save()
     return posting
 
@@ -256,8 +256,7 @@ def posting_update(*, actor: Any, posting: Posting, data: PostingData) -> Postin
     with transaction.atomic(), acting_as(actor):
         _lock_person(data.professional)
         posting_validate(data, instance=posting)
-        for name, value in _plain(data).items():
-            setattr(posting, name, value)
+        assign(posting, data)
         posting.save()
     return posting
 
@@ -417,7 +416,7 @@ def batch_open(*, actor: Any, data: BatchData) -> PostingBatch:
     access.require_can_edit_programme(actor, data.programme)
     batch_validate(data)
     with transaction.atomic(), acting_as(actor):
-        batch = PostingBatch(**_plain(data, exclude={"specialties"}))
+        batch = PostingBatch(**data_values(data, exclude={"specialties"}))
         batch.save()
         batch.specialties.set(data.specialties)
     return batch
@@ -437,7 +436,7 @@ def batch_create(*, actor: Any, data: BatchData, members: Iterable[BatchMember])
     if not members:
         raise ValidationError({"members": [_("请至少选择一名人员")]})
     with transaction.atomic(), acting_as(actor):
-        batch = PostingBatch(**_plain(data, exclude={"specialties"}))
+        batch = PostingBatch(**data_values(data, exclude={"specialties"}))
         batch.save()
         batch.specialties.set(data.specialties)
         problems = [_member_problem(actor, batch, member) for member in members]
@@ -476,8 +475,7 @@ def batch_update(*, actor: Any, batch: PostingBatch, data: BatchData) -> Posting
         raise ValidationError({"kind": [_("批次的项目和派驻类型不能修改")]})
     batch_validate(data, instance=batch)
     with transaction.atomic(), acting_as(actor):
-        for name, value in _plain(data, exclude={"specialties"}).items():
-            setattr(batch, name, value)
+        assign(batch, data, exclude={"specialties"})
         batch.save()
         batch.specialties.set(data.specialties)
     return batch
@@ -573,7 +571,7 @@ def worklog_add(*, actor: Any, posting: Posting, data: WorkLogData) -> WorkLog:
         raise PermissionDenied(_("只有本人或派出、接收单位的管理员可以填写工作日志"))
     worklog_validate(posting, data)
     with transaction.atomic(), acting_as(actor):
-        log = WorkLog(posting=posting, **_plain(data, exclude={"new_techniques"}))
+        log = WorkLog(posting=posting, **data_values(data, exclude={"new_techniques"}))
         log.save()
         log.techniques.set([_technique(posting, name, data.day) for name in data.new_techniques])
     return log
@@ -584,8 +582,7 @@ def worklog_update(*, actor: Any, log: WorkLog, data: WorkLogData) -> WorkLog:
         raise PermissionDenied(_("只有本人或派出、接收单位的管理员可以修改工作日志"))
     worklog_validate(log.posting, data, instance=log)
     with transaction.atomic(), acting_as(actor):
-        for name, value in _plain(data, exclude={"new_techniques"}).items():
-            setattr(log, name, value)
+        assign(log, data, exclude={"new_techniques"})
         log.save()
         log.techniques.set([_technique(log.posting, name, data.day) for name in data.new_techniques])
     return log
@@ -727,7 +724,7 @@ def career_goal_add(*, actor: Any, professional: Professional, data: CareerGoalD
     _require_can_plan_career(actor, professional)
     career_goal_validate(data)
     with transaction.atomic(), acting_as(actor):
-        goal = CareerGoal(professional=professional, **_plain(data))
+        goal = CareerGoal(professional=professional, **data_values(data))
         goal.save()
     return goal
 
@@ -736,14 +733,6 @@ def career_goal_update(*, actor: Any, goal: CareerGoal, data: CareerGoalData) ->
     _require_can_plan_career(actor, goal.professional)
     career_goal_validate(data)
     with transaction.atomic(), acting_as(actor):
-        for name, value in _plain(data).items():
-            setattr(goal, name, value)
+        assign(goal, data)
         goal.save()
     return goal
-
-
-# --- helpers ---------------------------------------------------------------------------
-
-
-def _plain(data: Any, *, exclude: set[str] | None = None) -> dict[str, Any]:
-    return {f.name: getattr(data, f.name) for f in fields(data) if f.name not in (exclude or set())}
