@@ -23,6 +23,10 @@ class Command(BaseCommand):
             f"programmes: {p.programmes} programmes, {p.parties} parties, {p.stations} stations, "
             f"{p.engagements} engagements, {p.targets} targets, {p.agreements} agreements created"
         )
+        r = result.referrals
+        self.stdout.write(
+            f"referrals: {r.referrals} referrals, {r.consultations} consultations, {r.steps} workflow steps created"
+        )
         if result.synthetic_institutions:
             self.stdout.write(
                 f"synthetic: {result.synthetic_institutions} institutions, {result.synthetic_professionals} people"
