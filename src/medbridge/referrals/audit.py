@@ -12,7 +12,9 @@ def register() -> None:
     from medbridge.referrals import models
 
     timestamps = ["created_at", "updated_at"]
-    auditlog.register(models.Referral, exclude_fields=[*timestamps, *PATIENT, "reason", "diagnosis_code", "closing_note"])
+    auditlog.register(
+        models.Referral, exclude_fields=[*timestamps, *PATIENT, "reason", "diagnosis_code", "closing_note"]
+    )
     auditlog.register(models.Consultation, exclude_fields=[*timestamps, *PATIENT, "question", "opinion"])
     auditlog.register(models.ReferralEvent, exclude_fields=["note"])
     auditlog.register(models.ConsultationEvent, exclude_fields=["note"])
