@@ -39,8 +39,21 @@ RECORD_PREFIX = {
     "泽州县人民医院": "ZZ",
     "沁水县人民医院": "QS",
     "高平市人民医院": "GP",
+    "刚察县人民医院": "GC",
 }
 UP_COUNT, DOWN_COUNT, ACROSS_COUNT = 84, 56, 8
+# This week's referrals, so the board has work in hand: (hours ago, sender, receiver,
+# urgency, held). A held one is left waiting — the first two past their deadline.
+RECENT = (
+    (30, "高平市人民医院", LEAD, Urgency.URGENT, True),
+    (5, "高平市人民医院", LEAD, Urgency.CRITICAL, True),
+    (3, "泽州县人民医院", LEAD, Urgency.ROUTINE, True),
+    (40, "阳城县人民医院", LEAD, Urgency.ROUTINE, False),
+    (60, LEAD, "高平市人民医院", Urgency.ROUTINE, False),
+    (90, "高平市人民医院", LEAD, Urgency.URGENT, False),
+    (110, LEAD, "沁水县人民医院", Urgency.ROUTINE, False),
+    (20, "沁水县人民医院", LEAD, Urgency.URGENT, False),
+)
 CONSULTATION_COUNT = 60
 DAYS = 365
 
@@ -140,6 +153,11 @@ class ReferralSeeder:
             plans.append((self.moment(), sender, receiver, ACROSS_CASES[0]))
         for at, sender, receiver, case in sorted(plans, key=lambda p: p[0]):
             self.referral(at, sender, receiver, case)
+        for hours_ago, sender_name, receiver_name, urgency, held in RECENT:
+            sender, receiver = _institution(sender_name), _institution(receiver_name)
+            case = self.rng.choice(DOWN_CASES if sender_name == LEAD else UP_CASES)
+            at = self.now - timedelta(hours=hours_ago)
+            self.referral(at, sender, receiver, case, urgency=urgency, held=held)
 
     def moment(self) -> datetime:
         # Daytime hours of a random day of the year: referrals are sent during the working day.
@@ -147,8 +165,17 @@ class ReferralSeeder:
         local = timezone.localtime(day).replace(hour=self.rng.randint(8, 17), minute=self.rng.randrange(60))
         return min(local, self.now - timedelta(hours=1))
 
-    def referral(self, at: datetime, sender: Institution, receiver: Institution, case: tuple[str, str]) -> None:
-        urgency = self.rng.choices(list(Urgency), (70, 22, 8))[0]
+    def referral(
+        self,
+        at: datetime,
+        sender: Institution,
+        receiver: Institution,
+        case: tuple[str, str],
+        *,
+        urgency: str | None = None,
+        held: bool = False,
+    ) -> None:
+        urgency = urgency or self.rng.choices(list(Urgency), (70, 22, 8))[0]
         data = services.ReferralData(
             from_institution=sender,
             to_institution=receiver,
@@ -161,7 +188,8 @@ class ReferralSeeder:
         )
         referral = services.referral_create(actor=self.actor_for(sender), data=data, at=at)
         self.report.referrals += 1
-        self.walk(referral, at, urgency)
+        if not held:
+            self.walk(referral, at, urgency)
 
     def patient(self, sender: Institution) -> dict[str, Any]:
         self._serial += 1
@@ -226,7 +254,9 @@ class ReferralSeeder:
         gangcha = _institution("刚察县人民医院")
         doctors = asking.get(gangcha.name, [])
         experts = [p for people in answering.values() for p in people]
-        times = sorted(self.moment() for _ in range(CONSULTATION_COUNT))
+        # This week's requests too, so some are still waiting for an opinion or a slot.
+        recent = [self.now - timedelta(hours=h) for h in (2, 9, 26, 50)]
+        times = sorted(self.moment() for _ in range(CONSULTATION_COUNT)) + recent
         for at in times:
             kind, department, question = self.rng.choice(CONSULTATION_CASES)
             expert = self.expert(experts, ANSWERING_DEPARTMENT[department])

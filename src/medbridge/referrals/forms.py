@@ -44,7 +44,7 @@ class PatientFields(forms.Form):
         label=_("患者姓名缩写"), max_length=8, help_text=_("拼音首字母，如 ZSF；不填全名")
     )
     patient_sex = forms.ChoiceField(label=_("性别"), choices=Sex.choices, initial=Sex.UNSTATED)
-    patient_age_band = forms.ChoiceField(label=_("年龄段"), choices=AgeBand.choices)
+    patient_age_band = forms.ChoiceField(label=_("年龄段"), choices=[("", "—"), *AgeBand.choices])
     patient_record_no = forms.CharField(
         label=_("本院病案号/门诊号"), max_length=40, required=False, help_text=_("加密保存，仅双方机构人员可见")
     )
@@ -128,7 +128,6 @@ class ConsultationForm(PatientFields):
         # Teaching rounds may discuss no single patient.
         for name in ("patient_initials", "patient_age_band"):
             self.fields[name].required = False
-        self.fields["patient_age_band"].choices = [("", "—"), *AgeBand.choices]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

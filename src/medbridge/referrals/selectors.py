@@ -33,7 +33,7 @@ BOARD_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("completed", (ReferralStatus.COMPLETED,)),
     ("closed", (ReferralStatus.DECLINED, ReferralStatus.RETURNED, ReferralStatus.CANCELLED)),
 )
-BOARD_CARDS = 20
+BOARD_CARDS = 10
 
 
 def overdue_q(now: datetime | None = None) -> Q:
