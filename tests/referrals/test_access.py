@@ -136,3 +136,8 @@ def test_only_staff_may_download_a_consultation_attachment(
     url = f"/referrals/consultations/{consultation.pk}/attachments/{attachment.pk}/"
     assert login(county_admin).get(url).status_code == 200
     assert login(county_officer).get(url).status_code == 403
+
+
+def test_an_officer_cannot_probe_for_a_record_number(login: Any, county_officer: User, referral: Referral) -> None:
+    found = login(county_officer).get(f"/api/v1/referrals?record_no={PATIENT['record_no']}").json()["items"]
+    assert found == []

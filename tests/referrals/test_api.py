@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from medbridge.accounts.models import User
@@ -116,3 +117,26 @@ def test_figures_count_referrals_by_partner_and_direction(
     assert figures["partners"][0]["name"] == "高平市人民医院" and figures["partners"][0]["up_total"] == 1
     assert sum(figures["up_by_month"]) == 1 and len(figures["months"]) == 12
     assert figures["median_accept_hours"] is not None
+
+
+def test_an_attachment_is_uploaded_and_read_back_only_by_the_two_sides(
+    login: Any, alliance: Programme, county_admin: User, county_officer: User, county: Institution, lead: Institution
+) -> None:
+    body = {
+        "requesting_institution_id": county.pk,
+        "consulting_institution_id": lead.pk,
+        "kind": "ecg",
+        "question": "心电图判读",
+    }
+    pk = post(login(county_admin), "/api/v1/consultations", body).json()["id"]
+    upload = SimpleUploadedFile("ecg.pdf", b"%PDF-1.4 trace", content_type="application/pdf")
+    response = login(county_admin).post(
+        f"/api/v1/consultations/{pk}/attachments", {"title": "十二导联", "file": upload}
+    )
+    assert response.status_code == 201, response.content
+    url = response.json()["url"]
+    assert b"".join(login(county_admin).get(url).streaming_content) == b"%PDF-1.4 trace"
+    assert login(county_officer).get(url).status_code == 403
+    bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    refused = login(county_admin).post(f"/api/v1/consultations/{pk}/attachments", {"file": bad})
+    assert refused.status_code == 422 and "只接受" in refused.json()["error"]["fields"]["file"][0]

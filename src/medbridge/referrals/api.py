@@ -493,7 +493,7 @@ def cancel_consultation(request: HttpRequest, pk: int, payload: CancelIn) -> Any
 
 
 @router.post("/consultations/{int:pk}/attachments", response={201: AttachmentOut}, summary="上传会诊附件（multipart）")
-def add_attachment(request: HttpRequest, pk: int, title: Form[str] = "", file: File[UploadedFile] = ...) -> Any:  # type: ignore[assignment]
+def add_attachment(request: HttpRequest, pk: int, file: File[UploadedFile], title: Form[str] = "") -> Any:
     consultation = access.access_consultation(request.user, pk)
     return Status(201, services.attachment_add(actor=request.user, consultation=consultation, title=title, file=file))
 

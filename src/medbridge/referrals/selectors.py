@@ -71,6 +71,10 @@ def referral_list(user: Any, f: ReferralFilter) -> QuerySet[Referral]:
     if f.q:
         qs = qs.filter(_text_q(f.q))
     if f.record_no:
+        # Only among records whose patients the user may see: otherwise a search
+        # would tell an officer whether some record number was ever referred.
+        staff = access.staff_institutions(user)
+        qs = qs.filter(Q(from_institution__in=staff) | Q(to_institution__in=staff))
         qs = qs.filter(patient_record_hash=keyed_hash(f.record_no))
     if f.overdue:
         qs = qs.filter(overdue_q())

@@ -142,7 +142,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     check = access.patient_checker(request.user)
     for referral in page:
         referral.show_patient = check(referral)
-    context = {"page": page, "filter": f, "institution": institution, **_choices()}
+    staff = access.staff_institutions(request.user).exists()
+    context = {"page": page, "filter": f, "institution": institution, "staff": staff, **_choices()}
     return render(request, "referrals/referral_list.html", context)
 
 
