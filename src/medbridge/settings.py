@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "medbridge.interop",
     "medbridge.programmes",
     "medbridge.postings",
+    "medbridge.referrals",
     "medbridge.web",
 ]
 

@@ -410,3 +410,117 @@ def profiles_visible_to(user: Actor) -> QuerySet[Professional]:
 def access_profile(user: Actor, pk: Any) -> Professional:
     professional: Professional = _get_or_404(profiles_visible_to(user), pk)
     return professional
+
+
+# --- Referrals and remote consultations ------------------------------------------
+# A referral or consultation has two sides. Both sides' commission officers see
+# it (counts and times), but patient fields are for the staff of the two
+# institutions only: their administrators and professionals, and system
+# administrators. Only a side's own staff may act for that side.
+
+
+def _staff_institution_ids(user: Actor) -> set[int] | None:
+    """Institutions the user works for (None: all, for system administrators)."""
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return None
+    if role in (Role.INSTITUTION_ADMIN, Role.PROFESSIONAL):
+        return set(institutions_visible_to(user).values_list("pk", flat=True))
+    return set()
+
+
+def is_staff_of(user: Actor, institution_id: int) -> bool:
+    ids = _staff_institution_ids(user)
+    return ids is None or institution_id in ids
+
+
+def referrals_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.referrals.models import Referral
+
+    qs = Referral.objects.select_related(
+        "from_institution__grade", "to_institution__grade", "from_department", "to_department", "programme"
+    )
+    if is_system_admin(user):
+        return qs
+    if _role(user) not in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN, Role.PROFESSIONAL):
+        return qs.none()
+    mine = institutions_visible_to(user)
+    return qs.filter(Q(from_institution__in=mine) | Q(to_institution__in=mine))
+
+
+def access_referral(user: Actor, pk: Any) -> Any:
+    return _get_or_404(referrals_visible_to(user), pk)
+
+
+def referral_sides(user: Actor, referral: Any) -> set[str]:
+    """Which sides of ``referral`` the user may act for: "sender", "receiver"."""
+    sides = set()
+    if is_staff_of(user, referral.from_institution_id):
+        sides.add("sender")
+    if is_staff_of(user, referral.to_institution_id):
+        sides.add("receiver")
+    return sides
+
+
+def consultations_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.referrals.models import Consultation
+
+    qs = Consultation.objects.select_related(
+        "requesting_institution",
+        "consulting_institution",
+        "requesting_doctor",
+        "consulting_expert__title",
+        "specialty",
+        "station",
+        "programme",
+    )
+    if is_system_admin(user):
+        return qs
+    if _role(user) not in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN, Role.PROFESSIONAL):
+        return qs.none()
+    mine = institutions_visible_to(user)
+    return qs.filter(Q(requesting_institution__in=mine) | Q(consulting_institution__in=mine))
+
+
+def access_consultation(user: Actor, pk: Any) -> Any:
+    return _get_or_404(consultations_visible_to(user), pk)
+
+
+def consultation_sides(user: Actor, consultation: Any) -> set[str]:
+    """Which sides of ``consultation`` the user may act for: "requester", "consultant"."""
+    sides = set()
+    if is_staff_of(user, consultation.requesting_institution_id):
+        sides.add("requester")
+    if is_staff_of(user, consultation.consulting_institution_id):
+        sides.add("consultant")
+    return sides
+
+
+def patient_checker(user: Actor) -> Any:
+    """For many referrals or consultations at once (one query): may the user see
+    this record's patient? Staff of either side and system administrators may;
+    commission officers, auditors and everyone else never."""
+    ids = _staff_institution_ids(user)
+    if ids is None:
+        return lambda record: True
+
+    def check(record: Any) -> bool:
+        sides = (
+            (record.from_institution_id, record.to_institution_id)
+            if hasattr(record, "from_institution_id")
+            else (record.requesting_institution_id, record.consulting_institution_id)
+        )
+        return any(side in ids for side in sides)
+
+    return check
+
+
+def can_see_patient(user: Actor, record: Any) -> bool:
+    return bool(patient_checker(user)(record))
+
+
+def staff_institutions(user: Actor) -> QuerySet[Institution]:
+    """Institutions the user may send referrals and consultation requests for."""
+    ids = _staff_institution_ids(user)
+    qs = Institution.objects.select_related("region", "grade")
+    return qs if ids is None else qs.filter(pk__in=ids)

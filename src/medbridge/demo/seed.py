@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from medbridge.accounts.models import User
-from medbridge.demo import accounts, directory, postings, programmes
+from medbridge.demo import accounts, directory, postings, programmes, referrals
 from medbridge.demo.names import NameMaker
 from medbridge.directory.models import (
     HospitalGrade,
@@ -28,6 +28,7 @@ class DemoResult:
     synthetic_professionals: int
     programmes: programmes.ProgrammeReport
     postings: postings.PostingReport
+    referrals: referrals.ReferralReport
 
 
 def seed_demo(*, scale: int = 0) -> DemoResult:
@@ -40,8 +41,9 @@ def seed_demo(*, scale: int = 0) -> DemoResult:
         created += accounts.seed_accounts(actor=system)
         programme_report = programmes.seed_programmes(actor=system)
         posting_report = postings.seed_postings(actor=system)
+        referral_report = referrals.seed_referrals(actor=system)
         inst, people = seed_synthetic(scale) if scale else (0, 0)
-    return DemoResult(report, created, inst, people, programme_report, posting_report)
+    return DemoResult(report, created, inst, people, programme_report, posting_report, referral_report)
 
 
 SYNTHETIC_INSTITUTIONS = 50

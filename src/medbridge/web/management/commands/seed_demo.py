@@ -28,6 +28,10 @@ class Command(BaseCommand):
             f"postings: {s.stationed} stationed, {s.attachment} attachment, {s.training} training, "
             f"{s.logs} work logs, {s.evaluations} evaluations created"
         )
+        r = result.referrals
+        self.stdout.write(
+            f"referrals: {r.referrals} referrals, {r.consultations} consultations, {r.steps} workflow steps created"
+        )
         if result.synthetic_institutions:
             self.stdout.write(
                 f"synthetic: {result.synthetic_institutions} institutions, {result.synthetic_professionals} people"
