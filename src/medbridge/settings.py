@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "medbridge.directory",
     "medbridge.interop",
     "medbridge.programmes",
+    "medbridge.activities",
     "medbridge.web",
 ]
 

@@ -23,6 +23,12 @@ class Command(BaseCommand):
             f"programmes: {p.programmes} programmes, {p.parties} parties, {p.stations} stations, "
             f"{p.engagements} engagements, {p.targets} targets, {p.agreements} agreements created"
         )
+        if result.activities is not None:
+            a = result.activities
+            self.stdout.write(
+                f"activities: {a.activities} activities, {a.participants} participants, {a.pledges} pledges, "
+                f"{a.hometown_experts} named hometown experts created"
+            )
         if result.synthetic_institutions:
             self.stdout.write(
                 f"synthetic: {result.synthetic_institutions} institutions, {result.synthetic_professionals} people"
