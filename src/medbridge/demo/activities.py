@@ -16,6 +16,7 @@ is left as it is).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -241,7 +242,7 @@ class ActivitySeeder:
                 self.invite(lectures, person, ParticipantRole.SPEAKER, attended=True)
         self.alliance_course(programmes, hosts, speakers)
 
-    def alliance_course(self, programmes: list[str], hosts: list[tuple[str, str]], teachers: list[Any]) -> None:
+    def alliance_course(self, programmes: list[str], hosts: Sequence[tuple[str, str]], teachers: list[Any]) -> None:
         start = date(2025, 5, 12)
         course = self.activity(
             ActivityKind.COURSE,
@@ -258,7 +259,9 @@ class ActivitySeeder:
             return
         topics = ("骨折规范化处置", "关节置换围手术期管理", "脊柱退变性疾病诊疗", "骨质疏松防治", "康复与双向转诊")
         sessions = [
-            services.session_add(actor=self.actor, activity=course, day=start + timedelta(days=i), topic=t, hours=Decimal(4))
+            services.session_add(
+                actor=self.actor, activity=course, day=start + timedelta(days=i), topic=t, hours=Decimal(4)
+            )
             for i, t in enumerate(topics)
         ]
         for person in teachers:
@@ -321,7 +324,7 @@ class ActivitySeeder:
         start: date,
         *,
         programmes: list[str],
-        hosts: list[tuple[str, str]],
+        hosts: Sequence[tuple[str, str]],
         end: date | None = None,
         venue: str = "",
         region: str = "",

@@ -19,7 +19,9 @@ from openpyxl import Workbook
 from medbridge.accounts import access
 from medbridge.directory import selectors
 from medbridge.directory.models import Department, Institution, Professional, Region
+from medbridge.interop.services import activity_upserts
 from medbridge.interop.services.workbook import (
+    ACTIVITIES,
     DEPARTMENTS,
     ENGAGEMENTS,
     INSTITUTIONS,
@@ -79,6 +81,7 @@ def export_workbook(user: Any) -> Workbook:
             TARGETS: (_target_row(t) for t in _targets(programmes)),
             STATIONS: (_station_row(s) for s in _stations(programmes)),
             ENGAGEMENTS: _engagement_rows(user, programmes),
+            ACTIVITIES: activity_upserts.activity_rows(user),
         }
     )
 

@@ -24,10 +24,10 @@ class Command(BaseCommand):
             f"{p.engagements} engagements, {p.targets} targets, {p.agreements} agreements created"
         )
         if result.activities is not None:
-            a = result.activities
+            act = result.activities
             self.stdout.write(
-                f"activities: {a.activities} activities, {a.participants} participants, {a.pledges} pledges, "
-                f"{a.hometown_experts} named hometown experts created"
+                f"activities: {act.activities} activities, {act.participants} participants, {act.pledges} pledges, "
+                f"{act.hometown_experts} named hometown experts created"
             )
         if result.synthetic_institutions:
             self.stdout.write(
