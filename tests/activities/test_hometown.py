@@ -32,9 +32,7 @@ def test_the_officer_sees_people_born_in_the_city_who_work_elsewhere(
     }
 
 
-def test_an_officer_of_another_city_sees_none_of_them(
-    taiyuan_officer: User, hometown: dict[str, Professional]
-) -> None:
+def test_an_officer_of_another_city_sees_none_of_them(taiyuan_officer: User, hometown: dict[str, Professional]) -> None:
     # 阎振宇 was born in 太原 but works in 北京: the 太原 officer's only native abroad.
     assert _names(access.hometown_talent_visible_to(taiyuan_officer)) == {"阎振宇"}
     with pytest.raises(Http404):
@@ -62,7 +60,9 @@ def test_the_pool_page_shows_who_and_where_but_never_a_phone(
     login: object, city_officer: User, hometown: dict[str, Professional]
 ) -> None:
     client = login(city_officer)  # type: ignore[operator]
-    page = client.get("/activities/hometown/", {"specialty": "心血管内科专业", "work_region": "北京市", "min_title": "3"})
+    page = client.get(
+        "/activities/hometown/", {"specialty": "心血管内科专业", "work_region": "北京市", "min_title": "3"}
+    )
     html = page.content.decode()
     assert page.status_code == 200
     assert "申晋华" in html and "郜立新" in html and "秦晓峰" not in html
@@ -93,7 +93,11 @@ def test_tags_contacts_and_a_pledge_that_becomes_a_follow_up(
     pledge = services.pledge_record(
         actor=city_officer,
         data=services.PledgeData(
-            professional=person, area="teaching", content="每季度回乡教学查房", pledged_on=date(2026, 2, 19), activity=symposium
+            professional=person,
+            area="teaching",
+            content="每季度回乡教学查房",
+            pledged_on=date(2026, 2, 19),
+            activity=symposium,
         ),
     )
     follow_up = FollowUp.objects.get(pledge=pledge)
