@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from medbridge.accounts import access
@@ -18,6 +18,7 @@ from medbridge.activities.models import (
     CourseSession,
     Enrolment,
     FollowUp,
+    HostRole,
     Participant,
     Rsvp,
     Willingness,
@@ -54,7 +55,9 @@ def activity_list(user: Any, f: ActivityFilter) -> QuerySet[Activity]:
 
 
 def activity_hosts(activity: Activity) -> Any:
-    return activity.hosts.select_related("institution").order_by("role", "institution__name")
+    """Organisers first, then hosts, co-organisers and guides: how a notice lists them."""
+    rank = Case(*(When(role=role, then=Value(i)) for i, role in enumerate(HostRole)), default=Value(len(HostRole)))
+    return activity.hosts.select_related("institution").order_by(rank, "institution__name")
 
 
 def activity_participants(activity: Activity) -> QuerySet[Participant]:

@@ -253,7 +253,7 @@ class ActivitySeeder:
             hosts=hosts,
             venue="高平市人民医院",
             capacity=30,
-            attendance_count=24,
+            attendance_count=15,
         )
         if course is None:
             return
