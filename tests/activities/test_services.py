@@ -202,3 +202,25 @@ def test_a_study_tour_has_one_itinerary_entry_per_day(weihai_officer: User, weih
     with pytest.raises(ValidationError):
         data = _data(weihai_hospital, kind=ActivityKind.STUDY_TOUR, title="考察", start_date=date(2025, 6, 15))
         services.activity_update(actor=weihai_officer, activity=tour, data=data)
+
+
+def test_writes_are_audited_in_the_actors_name_including_the_programmes_an_activity_joins(
+    admin_a: User, hospital_a: Institution, doctor_a: Professional
+) -> None:
+    from auditlog.models import LogEntry
+
+    from medbridge.programmes import services as programme_services
+    from medbridge.programmes.models import PartyRole, ProgrammeKind
+
+    programme = programme_services.programme_create(
+        actor=admin_a,
+        data=programme_services.ProgrammeData(kind=ProgrammeKind.OTHER, name="项目", start_date=date(2021, 1, 1)),
+        first_party=programme_services.PartyData(institution=hospital_a, role=PartyRole.LEAD),
+    )
+    activity = services.activity_create(actor=admin_a, data=_data(hospital_a, programmes=[programme]))
+    participant = services.participant_invite(actor=admin_a, activity=activity, professional=doctor_a, role="guest")
+    entries = list(LogEntry.objects.get_for_object(activity))
+    assert {e.actor for e in entries} == {admin_a}
+    assert LogEntry.Action.CREATE in {e.action for e in entries}
+    assert any("programmes" in (e.changes_dict or {}) for e in entries)
+    assert LogEntry.objects.get_for_object(participant).get().actor == admin_a

@@ -6,12 +6,14 @@ from auditlog.registry import auditlog
 def register() -> None:
     from medbridge.activities import models
 
+    # Which programmes an activity belongs to and which institutions a tour day
+    # visits are many-to-many: registered so that changes to them are logged too.
+    auditlog.register(models.Activity, exclude_fields=["created_at", "updated_at"], m2m_fields={"programmes"})
+    auditlog.register(models.ItineraryDay, m2m_fields={"institutions"})
     for model in (
-        models.Activity,
         models.ActivityHost,
         models.Participant,
         models.Attachment,
-        models.ItineraryDay,
         models.CourseSession,
         models.Enrolment,
         models.SessionAttendance,
