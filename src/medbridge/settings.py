@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "medbridge.programmes",
     "medbridge.postings",
     "medbridge.referrals",
+    "medbridge.activities",
     "medbridge.web",
 ]
 

@@ -524,3 +524,120 @@ def staff_institutions(user: Actor) -> QuerySet[Institution]:
     ids = _staff_institution_ids(user)
     qs = Institution.objects.select_related("region", "grade")
     return qs if ids is None else qs.filter(pk__in=ids)
+
+
+# --- Activities and the hometown-talent network ------------------------------------
+# Imported here, not at the top, so that this section stays one block at the end.
+from medbridge.activities.models import RUNNING_ROLES, Activity, FollowUp, Pledge  # noqa: E402
+
+
+def activities_visible_to(user: Actor) -> QuerySet[Activity]:
+    """An activity is visible to whoever sees one of its programmes, one of the
+    institutions behind it or its venue, and to the professionals taking part."""
+    qs = Activity.objects.select_related("venue", "region")
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return qs
+    if role not in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN, Role.PROFESSIONAL):
+        return qs.none()
+    institutions = institutions_visible_to(user)
+    mine = (
+        Q(programmes__in=programmes_visible_to(user))
+        | Q(hosts__institution__in=institutions)
+        | Q(venue__in=institutions)
+    )
+    if role == Role.PROFESSIONAL and user.professional_id:
+        mine |= Q(participants__professional_id=user.professional_id)
+    return qs.filter(pk__in=Activity.objects.filter(mine).values("pk"))
+
+
+def activities_editable_by(user: Actor) -> QuerySet[Activity]:
+    """Editing needs to manage an organising or hosting institution, or to be able
+    to edit one of the activity's programmes."""
+    if is_system_admin(user):
+        return Activity.objects.all()
+    if _role(user) not in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN):
+        return Activity.objects.none()
+    running = Q(hosts__role__in=RUNNING_ROLES, hosts__institution__in=institutions_visible_to(user))
+    running |= Q(programmes__in=programmes_editable_by(user))
+    return Activity.objects.filter(pk__in=Activity.objects.filter(running).values("pk"))
+
+
+def can_edit_activity(user: Actor, activity: Activity) -> bool:
+    return activities_editable_by(user).filter(pk=activity.pk).exists()
+
+
+def require_can_edit_activity(user: Actor, activity: Activity) -> None:
+    if not can_edit_activity(user, activity):
+        raise PermissionDenied(_("只有主办、承办单位或所属项目的管理方可以修改“%(title)s”") % {"title": activity.title})
+
+
+def access_activity(user: Actor, pk: Any, *, for_write: bool = False) -> Activity:
+    activity: Activity = _get_or_404(activities_visible_to(user), pk)
+    if for_write:
+        require_can_edit_activity(user, activity)
+    return activity
+
+
+def hometown_region(user: Actor) -> Region | None:
+    """The region whose hometown network a user keeps: a commission officer's own."""
+    if _role(user) == Role.COMMISSION_OFFICER and user.region_id:
+        region: Region = user.region
+        return region
+    return None
+
+
+def can_use_hometown_network(user: Actor) -> bool:
+    return hometown_region(user) is not None or is_system_admin(user)
+
+
+def hometown_talent_visible_to(user: Actor) -> QuerySet[Professional]:
+    """Professionals born inside the officer's region (籍贯, by GB/T 2260 prefix)
+    who work outside it. Another city's officer sees none of them; a system
+    administrator sees everyone with a home region. Callers show them only as
+    ``activities.selectors.TalentCard`` — name, title, specialty, department,
+    workplace and city, never a phone or ID."""
+    qs = Professional.objects.select_related(
+        "title", "specialty", "department", "institution__region__parent__parent", "home_region"
+    )
+    if is_system_admin(user):
+        return qs.filter(home_region__isnull=False)
+    region = hometown_region(user)
+    if region is None:
+        return qs.none()
+    prefix = region.scope_prefix
+    return qs.filter(home_region__code__startswith=prefix, institution__isnull=False).exclude(
+        institution__region__code__startswith=prefix
+    )
+
+
+def access_hometown_talent(user: Actor, pk: Any) -> Professional:
+    professional: Professional = _get_or_404(hometown_talent_visible_to(user), pk)
+    return professional
+
+
+def hometown_records_scope(user: Actor) -> Q:
+    """A filter for willingness tags, contacts and pledges: those of networks inside
+    the user's region (a province's officer also reads its cities' networks)."""
+    if is_system_admin(user):
+        return Q()
+    region = hometown_region(user)
+    if region is None:
+        return Q(pk__in=[])
+    return Q(region__code__startswith=region.scope_prefix)
+
+
+def pledges_visible_to(user: Actor) -> QuerySet[Pledge]:
+    qs = Pledge.objects.select_related("professional", "activity", "region", "follow_up__owner")
+    return qs.filter(hometown_records_scope(user))
+
+
+def follow_ups_visible_to(user: Actor) -> QuerySet[FollowUp]:
+    return FollowUp.objects.select_related("pledge__professional", "pledge__activity", "owner").filter(
+        pledge__in=pledges_visible_to(user)
+    )
+
+
+def access_follow_up(user: Actor, pk: Any) -> FollowUp:
+    follow_up: FollowUp = _get_or_404(follow_ups_visible_to(user), pk)
+    return follow_up

@@ -32,6 +32,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"referrals: {r.referrals} referrals, {r.consultations} consultations, {r.steps} workflow steps created"
         )
+        act = result.activities
+        self.stdout.write(
+            f"activities: {act.activities} activities, {act.participants} participants, {act.pledges} pledges, "
+            f"{act.hometown_experts} named hometown experts created"
+        )
         if result.synthetic_institutions:
             self.stdout.write(
                 f"synthetic: {result.synthetic_institutions} institutions, {result.synthetic_professionals} people"
