@@ -11,7 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medbridge.planning.scheduling import Expert, Host, ScheduleProblem, Session, objective, plan, violations
+from medbridge.planning.scheduling import (
+    Expert,
+    Host,
+    InvalidScheduleInput,
+    ScheduleProblem,
+    Session,
+    objective,
+    plan,
+    violations,
+)
 from medbridge.planning.scheduling.instances import generate
 
 
@@ -128,3 +137,14 @@ def test_a_far_host_costs_the_expert_a_travel_day_before_the_session() -> None:
     two_days = expert(weekdays=frozenset({1, 2}), travel_hours=(5.0,), max_per_month=5)
     (session,) = plan(ScheduleProblem((two_days,), (host,), 1, fair_share=0.0), workers=1).sessions
     assert session.weekday == 2
+
+
+def test_it_refuses_input_it_cannot_plan_with_and_says_what_is_wrong() -> None:
+    host = Host(city=1, weight=1, capacity=1, demand={(0, 9): 1})
+    problem = ScheduleProblem(experts=(expert(travel_hours=(1.0, 2.0)),), hosts=(host,), n_weeks=4)
+    with pytest.raises(InvalidScheduleInput) as refused:
+        plan(problem)
+    assert refused.value.problems == [
+        "host 0: demand outside the horizon",
+        "expert 0: travel time needed for each of the 1 hosts",
+    ]

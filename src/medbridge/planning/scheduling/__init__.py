@@ -18,8 +18,10 @@ from medbridge.planning.scheduling.greedy import greedy_plan
 from medbridge.planning.scheduling.problem import (
     Expert,
     Host,
+    InvalidScheduleInput,
     ScheduleProblem,
     Session,
+    input_problems,
     objective,
     violations,
 )
@@ -48,6 +50,9 @@ def plan(
     on_progress: Callable[[Progress], None] | None = None,
 ) -> Plan:
     """The best plan found within ``seconds``; a greedy plan first, then CP-SAT improving on it."""
+    problems = input_problems(problem)
+    if problems:
+        raise InvalidScheduleInput(problems)
     stats = SolveStats()
     started = time.perf_counter()
     keys = compact.feasible_keys(problem)
@@ -74,6 +79,7 @@ __all__ = [
     "Expert",
     "Host",
     "HostOutcome",
+    "InvalidScheduleInput",
     "Plan",
     "Progress",
     "ScheduleProblem",
@@ -81,6 +87,7 @@ __all__ = [
     "SolveStats",
     "Visit",
     "explain",
+    "input_problems",
     "objective",
     "plan",
     "violations",

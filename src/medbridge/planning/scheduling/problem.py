@@ -134,6 +134,38 @@ def _reach(problem: ScheduleProblem) -> list[int]:
     return reach
 
 
+class InvalidScheduleInput(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems[:5]))
+        self.problems = problems
+
+
+def input_problems(problem: ScheduleProblem) -> list[str]:
+    """What is wrong with the input itself (the adapter shows these next to the rows)."""
+    found = [f"host {h}: demand outside the horizon" for h, host in enumerate(problem.hosts) if _outside(problem, host)]
+    found += [
+        f"host {h}: negative weight, capacity or demand" for h, host in enumerate(problem.hosts) if _negative(host)
+    ]
+    for e, expert in enumerate(problem.experts):
+        if len(expert.travel_hours) != len(problem.hosts):
+            found.append(f"expert {e}: travel time needed for each of the {len(problem.hosts)} hosts")
+        if not expert.weekdays <= set(range(WEEKDAYS)) or expert.max_per_month < 0:
+            found.append(f"expert {e}: weekdays must lie in 0..4 and the monthly maximum be >= 0")
+        if not expert.hosts <= set(range(len(problem.hosts))):
+            found.append(f"expert {e}: appointed to an unknown host")
+    if problem.min_spacing_weeks < 1 or not 0 <= problem.fair_share <= 1:
+        found.append("spacing must be at least one week and the fair share between 0 and 1")
+    return found
+
+
+def _outside(problem: ScheduleProblem, host: Host) -> bool:
+    return any(not 0 <= week < problem.n_weeks for _, week in host.demand)
+
+
+def _negative(host: Host) -> bool:
+    return host.weight < 0 or host.capacity < 0 or any(n < 0 for n in host.demand.values())
+
+
 def violations(problem: ScheduleProblem, sessions: Iterable[Session]) -> list[str]:
     """Every rule a plan breaks (empty for a valid plan)."""
     plan = sorted(sessions)
