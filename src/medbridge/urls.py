@@ -13,6 +13,7 @@ urlpatterns = [
     path("directory/", include("medbridge.directory.urls")),
     path("interop/", include("medbridge.interop.urls")),
     path("programmes/", include("medbridge.programmes.urls")),
+    path("clinics/", include("medbridge.clinics.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
