@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from medbridge.accounts.models import User
-from medbridge.demo import accounts, directory, programmes
+from medbridge.demo import accounts, clinics, directory, programmes
 from medbridge.demo.names import NameMaker
 from medbridge.directory.models import (
     HospitalGrade,
@@ -27,6 +27,7 @@ class DemoResult:
     synthetic_institutions: int
     synthetic_professionals: int
     programmes: programmes.ProgrammeReport
+    clinics: clinics.ClinicReport
 
 
 def seed_demo(*, scale: int = 0) -> DemoResult:
@@ -38,8 +39,9 @@ def seed_demo(*, scale: int = 0) -> DemoResult:
         report = directory.Seeder(actor=system).run()
         created += accounts.seed_accounts(actor=system)
         programme_report = programmes.seed_programmes(actor=system)
+        clinic_report = clinics.seed_clinics(actor=system)
         inst, people = seed_synthetic(scale) if scale else (0, 0)
-    return DemoResult(report, created, inst, people, programme_report)
+    return DemoResult(report, created, inst, people, programme_report, clinic_report)
 
 
 SYNTHETIC_INSTITUTIONS = 50

@@ -78,7 +78,7 @@ def booking_create(*, session: ClinicSession, data: BookingData, client: str) ->
             status = _take_place(session)
             return Booking.objects.create(
                 session=session,
-                code=_new_code(),
+                code=new_code(),
                 status=status,
                 patient_name=data.patient_name,
                 phone=data.phone,
@@ -120,7 +120,7 @@ def _take_place(session: ClinicSession) -> str:
     raise ValidationError({"__all__": [_("本场号源已约满，候补名额也已满，请选择其他场次")]})
 
 
-def _new_code() -> str:
+def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 

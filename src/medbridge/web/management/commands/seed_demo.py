@@ -23,6 +23,11 @@ class Command(BaseCommand):
             f"programmes: {p.programmes} programmes, {p.parties} parties, {p.stations} stations, "
             f"{p.engagements} engagements, {p.targets} targets, {p.agreements} agreements created"
         )
+        c = result.clinics
+        self.stdout.write(
+            f"clinics: {c.sessions_history} past and {c.sessions_upcoming} upcoming sessions, "
+            f"{c.visits} patient visits, {c.bookings} bookings created"
+        )
         if result.synthetic_institutions:
             self.stdout.write(
                 f"synthetic: {result.synthetic_institutions} institutions, {result.synthetic_professionals} people"
