@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -118,7 +118,7 @@ def test_bad_input_gets_chinese_errors_on_every_field_and_books_nothing(session:
 
 def test_rounds_and_cancelled_sessions_cannot_be_booked(session: ClinicSession) -> None:
     rounds = ClinicSessionFactory(
-        expert=session.expert, host=session.host, kind="teaching_rounds", start_time=session.end_time, end_time="13:00"
+        expert=session.expert, host=session.host, kind="teaching_rounds", start_time=session.end_time, end_time=time(13)
     )
 
     with pytest.raises(ValidationError, match="不开放预约"):

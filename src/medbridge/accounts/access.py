@@ -332,14 +332,20 @@ def access_clinic_session(user: Actor, pk: Any, *, for_write: bool = False) -> A
 
 def clinic_sessions_public() -> QuerySet[Any]:
     """What anyone may see without signing in: scheduled sessions of the bookable
-    kinds from today on."""
+    kinds that have not yet ended."""
     from django.utils import timezone
 
     from medbridge.clinics.models import PUBLIC_KINDS, ClinicSession, SessionStatus
 
-    return ClinicSession.objects.select_related(
-        "expert__title", "expert__institution", "expert__specialty", "host__region", "department"
-    ).filter(status=SessionStatus.SCHEDULED, kind__in=PUBLIC_KINDS, date__gte=timezone.localdate())
+    now = timezone.localtime()
+    not_over = Q(date__gt=now.date()) | Q(date=now.date(), end_time__gt=now.time())
+    return (
+        ClinicSession.objects.select_related(
+            "expert__title", "expert__institution", "expert__specialty", "host__region", "department"
+        )
+        .filter(status=SessionStatus.SCHEDULED, kind__in=PUBLIC_KINDS, date__gte=now.date())
+        .filter(not_over)
+    )
 
 
 def access_public_clinic_session(pk: Any) -> Any:

@@ -28,9 +28,13 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class BookingForm(forms.Form):
-    patient_name = forms.CharField(label=_("就诊人姓名"), max_length=40)
+    # Not required here: the service checks every field at once, with its own messages.
+    patient_name = forms.CharField(label=_("就诊人姓名"), max_length=40, required=False)
     phone = forms.CharField(
-        label=_("手机号码"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
+        label=_("手机号码"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     id_tail = forms.CharField(
         label=_("身份证号后四位（选填）"),
@@ -58,15 +62,21 @@ class CancelBookingForm(forms.Form):
     )
 
 
+class ExpertChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        parts = [obj.name, obj.title.name if obj.title else "", obj.institution.name if obj.institution else ""]
+        return " · ".join(p for p in parts if p)
+
+
 class _PlanFields(forms.Form):
     """Fields shared by a single session and a series."""
 
-    expert = forms.ModelChoiceField(Professional.objects.none(), label=_("专家"))
+    expert = ExpertChoiceField(Professional.objects.none(), label=_("专家"))
     host = forms.ModelChoiceField(Institution.objects.none(), label=_("坐诊医院"))
     department = forms.ModelChoiceField(Department.objects.none(), label=_("坐诊科室"), required=False)
     kind = forms.ChoiceField(label=_("类型"), choices=SessionKind.choices, initial=SessionKind.CLINIC)
-    start_time = forms.TimeField(label=_("开始时间"), widget=TIME)
-    end_time = forms.TimeField(label=_("结束时间"), widget=TIME)
+    start_time = forms.TimeField(label=_("开始时间"), widget=TIME, initial="08:00")
+    end_time = forms.TimeField(label=_("结束时间"), widget=TIME, initial="12:00")
     capacity = forms.IntegerField(label=_("号源数"), min_value=1, initial=20)
     engagement = forms.ModelChoiceField(
         Engagement.objects.none(), label=_("聘任"), required=False, help_text=_("所属项目随聘任自动关联")

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -131,10 +131,12 @@ def public_cancel(request: HttpRequest) -> HttpResponse:
 
 
 def _session_filter(request: HttpRequest) -> selectors.SessionFilter:
+    # With no filter at all, the list starts at today: the desk's working view.
+    since = _date_or_none(request.GET.get("from")) or (None if request.GET else selectors.today())
     return selectors.SessionFilter(
         q=request.GET.get("q", "").strip(),
         status=request.GET.get("status", ""),
-        date_from=_date_or_none(request.GET.get("from")),
+        date_from=since,
         date_to=_date_or_none(request.GET.get("to")),
         programme=_int_or_none(request.GET.get("programme")),
     )
@@ -155,8 +157,13 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_choices(user: Any) -> dict[str, QuerySet[Any]]:
+    # Visiting experts are those appointed in a programme the user sees, or who
+    # already hold clinics there; the whole directory would be an unusable list.
+    engaged = access.engagements_visible_to(user).values("professional_id")
+    holding = access.clinic_sessions_visible_to(user).values("expert_id")
+    experts = access.expert_candidates(user).filter(Q(pk__in=engaged) | Q(pk__in=holding)).order_by("name")
     return {
-        "expert": access.expert_candidates(user),
+        "expert": experts,
         "host": access.institutions_visible_to(user),
         "department": access.departments_visible_to(user),
         "engagement": access.engagements_visible_to(user),
