@@ -83,8 +83,8 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 
 def _register_routers() -> None:
-    from medbridge.directory.api import reference_router, router
     from medbridge.clinics.api import router as clinics_router
+    from medbridge.directory.api import reference_router, router
     from medbridge.programmes.api import router as programmes_router
 
     api.add_router("/", router)
