@@ -144,3 +144,34 @@ def test_a_past_booking_cannot_be_cancelled_by_the_patient(session: ClinicSessio
 
     with pytest.raises(ValidationError, match="坐诊日期已过"):
         booking_cancel(code=booking.code, phone="13900000001", client="10.9.9.9")
+
+
+class BrokenGateway:
+    """An SMS gateway that is down: what the outbox must survive."""
+
+    def send(self, *, phone: str, text: str) -> None:
+        raise ConnectionError("gateway unreachable")
+
+
+def test_a_failing_channel_keeps_messages_pending_with_the_error(
+    admin_a: User, session: ClinicSession, settings: object
+) -> None:
+    book(session, 1)
+    session_cancel(actor=admin_a, session=session, reason="专家出差")
+    settings.NOTIFY_CHANNEL = "tests.clinics.test_sessions.BrokenGateway"  # type: ignore[attr-defined]
+
+    call_command("deliver_notifications")
+
+    message = OutboxMessage.objects.get()
+    assert (message.status, message.attempts, message.last_error) == ("pending", 1, "gateway unreachable")
+
+
+def test_a_professional_sees_only_their_own_clinics(session: ClinicSession, doctor_a: Professional) -> None:
+    from medbridge.accounts.access import clinic_sessions_visible_to
+    from tests.factories import UserFactory
+
+    expert = UserFactory(role="professional", professional=session.expert)
+    other = UserFactory(role="professional", professional=doctor_a)
+
+    assert list(clinic_sessions_visible_to(expert)) == [session]
+    assert not clinic_sessions_visible_to(other).exists()

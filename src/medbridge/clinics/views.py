@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -269,6 +269,8 @@ def _booking_of(session: ClinicSession, booking_pk: int) -> Booking:
 @directory_user_required
 @require_POST
 def booking_mark(request: HttpRequest, pk: int, booking_pk: int, action: str) -> HttpResponse:
+    if action not in ("check-in", "no-show"):
+        raise Http404
     mark = services.booking_check_in if action == "check-in" else services.booking_mark_no_show
     done = _("已签到") if action == "check-in" else _("已登记爽约")
     return _desk(request, pk, lambda s: mark(actor=request.user, booking=_booking_of(s, booking_pk)), done)
