@@ -23,7 +23,7 @@ WEEKDAYS = [
     (5, _("星期六")),
     (6, _("星期日")),
 ]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
