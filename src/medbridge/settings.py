@@ -212,6 +212,8 @@ LOGGING = {
 # --- Clinics and public booking ---------------------------------------------
 
 CLINIC_WAITLIST_SIZE = env_int("MEDBRIDGE_CLINIC_WAITLIST", 10, minimum=0)  # per session
+# How far ahead the public sees and books sessions (号源 open four weeks ahead).
+CLINIC_BOOKING_HORIZON_DAYS = env_int("MEDBRIDGE_CLINIC_BOOKING_HORIZON_DAYS", 28, minimum=1)
 CLINIC_MAX_ACTIVE_BOOKINGS = env_int("MEDBRIDGE_CLINIC_MAX_ACTIVE_BOOKINGS", 3, minimum=1)  # per phone
 # Booking and cancellation attempts per client address per hour (Django's cache).
 CLINIC_REQUESTS_PER_HOUR = env_int("MEDBRIDGE_CLINIC_REQUESTS_PER_HOUR", 30, minimum=1)

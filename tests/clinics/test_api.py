@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from medbridge.accounts.models import User
 from medbridge.clinics.models import ClinicSession
@@ -74,7 +76,7 @@ def test_the_host_creates_a_series_and_reads_the_roster(
     assert created.status_code == 201 and len(created.json()["sessions"]) == 4
     session = ClinicSession.objects.order_by("date").first()
     assert session is not None
-    ClinicSession.objects.filter(pk=session.pk).update(date="2099-01-06")
+    ClinicSession.objects.filter(pk=session.pk).update(date=timezone.localdate() + timedelta(days=3))
     session.refresh_from_db()
     book(session, 1)
     roster = client.get(f"/api/v1/clinics/sessions/{session.pk}/roster").json()

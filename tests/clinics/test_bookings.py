@@ -151,3 +151,14 @@ def test_anonymisation_erases_patients_of_old_sessions_and_keeps_the_counts(sess
     assert booking.status == "confirmed" and booking.anonymised_at is not None
     assert (session.booked, session.visits) == (1, 1)
     assert kept.phone == "13900000002"
+
+
+@override_settings(CLINIC_BOOKING_HORIZON_DAYS=28)
+def test_sessions_beyond_the_booking_horizon_are_not_yet_open(session: ClinicSession) -> None:
+    later = ClinicSessionFactory(
+        expert=session.expert, host=session.host, date=timezone.localdate() + timedelta(days=29)
+    )
+
+    with pytest.raises(ValidationError, match="不开放预约"):
+        book(later, 1)
+    book(session, 1)

@@ -332,7 +332,10 @@ def access_clinic_session(user: Actor, pk: Any, *, for_write: bool = False) -> A
 
 def clinic_sessions_public() -> QuerySet[Any]:
     """What anyone may see without signing in: scheduled sessions of the bookable
-    kinds that have not yet ended."""
+    kinds that have not yet ended and open for booking (within the horizon)."""
+    from datetime import timedelta
+
+    from django.conf import settings
     from django.utils import timezone
 
     from medbridge.clinics.models import PUBLIC_KINDS, ClinicSession, SessionStatus
@@ -344,6 +347,7 @@ def clinic_sessions_public() -> QuerySet[Any]:
             "expert__title", "expert__institution", "expert__specialty", "host__region", "department"
         )
         .filter(status=SessionStatus.SCHEDULED, kind__in=PUBLIC_KINDS, date__gte=now.date())
+        .filter(date__lte=now.date() + timedelta(days=settings.CLINIC_BOOKING_HORIZON_DAYS))
         .filter(not_over)
     )
 

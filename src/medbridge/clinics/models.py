@@ -107,7 +107,9 @@ class ClinicSession(models.Model):
         verbose_name = _("坐诊")
         verbose_name_plural = _("坐诊")
         indexes = [
-            models.Index(fields=["status", "date"], name="clinic_status_date"),
+            # Covers the public calendar's count: status, a date range, kinds, and
+            # end_time for today's sessions that are already over.
+            models.Index(fields=["status", "date", "kind", "end_time"], name="clinic_status_date"),
             models.Index(fields=["host", "date"], name="clinic_host_date"),
             models.Index(fields=["expert", "date"], name="clinic_expert_date"),
         ]
