@@ -26,6 +26,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from medbridge.accounts import access
 from medbridge.clinics import services
 from medbridge.clinics.models import Booking, BookingStatus, ClinicSession, SessionKind, SessionStatus
 from medbridge.demo.names import NameMaker
@@ -222,9 +223,9 @@ def _upcoming(actor: Any, plans: list[Plan]) -> int:
 
 def _book_upcoming(actor: Any, programme: Programme, rng: random.Random) -> int:
     today = timezone.localdate()
-    week = ClinicSession.objects.filter(
-        programme=programme, status=SessionStatus.SCHEDULED, date__lte=today + timedelta(days=7)
-    ).order_by("date", "start_time", "pk")
+    # Only what a patient could book now: today's clinics that are over are not.
+    open_now = access.clinic_sessions_public().filter(programme=programme, date__lte=today + timedelta(days=7))
+    week = open_now.order_by("date", "start_time", "pk")
     names, serial, booked = NameMaker(11), 0, 0
     sessions = list(week.select_related("expert", "host")[:BOOKED_SESSIONS])
     for index, session in enumerate(sessions):
@@ -241,7 +242,8 @@ def _book_upcoming(actor: Any, programme: Programme, rng: random.Random) -> int:
 
 
 def _desk_today(actor: Any, sessions: list[ClinicSession]) -> None:
-    """Today's first clinics are under way: most patients have checked in."""
+    """Today's first clinics are under way: some patients have checked in. (When
+    the demo is seeded after the day's clinics, there are none left to open.)"""
     for session in sessions[:5]:
         for booking in session.bookings.filter(status=BookingStatus.CONFIRMED)[:3]:
             booking.session = session
