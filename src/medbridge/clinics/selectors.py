@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from medbridge.accounts import access
 from medbridge.clinics.models import Booking, BookingStatus, ClinicSession, SessionStatus
-from medbridge.directory.models import Institution, Professional, Region, Specialty
+from medbridge.directory.models import Department, Institution, Professional, Region, Specialty
 from medbridge.directory.selectors import region_prefix
 
 
@@ -27,14 +27,17 @@ class PublicFilter:
 
 def public_sessions(f: PublicFilter) -> QuerySet[ClinicSession]:
     qs = access.clinic_sessions_public()
+    # Place and specialty filter through small id subqueries rather than joins: at
+    # a million sessions both databases then walk the (status, date) index once.
     if f.region:
-        qs = qs.filter(host__region__code__startswith=region_prefix(f.region))
+        hosts = Institution.objects.filter(region__code__startswith=region_prefix(f.region)).values("pk")
+        qs = qs.filter(host_id__in=hosts)
     if f.host:
         qs = qs.filter(host_id=f.host)
     if f.specialty:
-        qs = qs.filter(
-            Q(expert__specialty__code__startswith=f.specialty) | Q(department__specialty__code__startswith=f.specialty)
-        )
+        experts = Professional.objects.filter(specialty__code__startswith=f.specialty).values("pk")
+        departments = Department.objects.filter(specialty__code__startswith=f.specialty).values("pk")
+        qs = qs.filter(Q(expert_id__in=experts) | Q(department_id__in=departments))
     if f.day:
         qs = qs.filter(date=f.day)
     if f.q:
