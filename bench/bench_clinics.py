@@ -7,7 +7,8 @@ SQLite in a temporary file, PostgreSQL in ``medbridge_clinics_bench`` (dropped a
 recreated; ``BENCH_PG_URL`` points at the server). The million rows are volume,
 not records anyone entered: they are bulk-inserted (COPY on PostgreSQL), skipping
 the services and the audit trail. Bookings are made through ``booking_create``,
-the same service the pages and the API call.
+the same service the pages and the API call. ``BENCH_REUSE=1`` keeps the
+PostgreSQL database of an earlier run and only re-times queries and bookings.
 """
 
 from __future__ import annotations
