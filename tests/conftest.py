@@ -7,6 +7,8 @@ administrator of A must not see B's people; the auditor sees only the audit log.
 
 from __future__ import annotations
 
+from datetime import date
+from importlib import import_module
 from typing import Any
 
 import pytest
@@ -15,6 +17,8 @@ from django.test import Client
 from medbridge.accounts.models import Role, User
 from medbridge.directory import services
 from medbridge.directory.models import Institution, Professional
+from medbridge.programmes import services as programme_services
+from medbridge.programmes.models import PartyRole, Programme, ProgrammeKind
 from tests.browser import page  # noqa: F401  (the browser fixture, for every test folder)
 from tests.factories import PASSWORD, InstitutionFactory, ProfessionalFactory, UserFactory, region
 
@@ -142,3 +146,24 @@ def _reference_survives_flushes(request: Any) -> None:
 
         if not Region.objects.exists():
             services.reference_load()
+            # The evaluation form's criteria come from a data migration, which a flush empties too.
+            from django.apps import apps
+
+            import_module("medbridge.postings.migrations.0002_default_criteria").add_defaults(apps, None)
+
+
+@pytest.fixture
+def paired_programme(weihai_admin: User, weihai_hospital: Institution, gangcha_hospital: Institution) -> Programme:
+    programme = programme_services.programme_create(
+        actor=weihai_admin,
+        data=programme_services.ProgrammeData(
+            kind=ProgrammeKind.PAIRED_ASSISTANCE, name="威海—刚察对口帮扶", start_date=date(2013, 3, 1)
+        ),
+        first_party=programme_services.PartyData(institution=weihai_hospital, role=PartyRole.LEAD),
+    )
+    programme_services.party_add(
+        actor=weihai_admin,
+        programme=programme,
+        data=programme_services.PartyData(institution=gangcha_hospital, role=PartyRole.RECIPIENT),
+    )
+    return programme

@@ -84,11 +84,13 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 def _register_routers() -> None:
     from medbridge.directory.api import reference_router, router
+    from medbridge.postings.api import router as postings_router
     from medbridge.programmes.api import router as programmes_router
     from medbridge.referrals.api import router as referrals_router
 
     api.add_router("/", router)
     api.add_router("/", programmes_router)
+    api.add_router("/", postings_router)
     api.add_router("/", referrals_router)
     api.add_router("/reference/", reference_router)
 

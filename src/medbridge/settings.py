@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "medbridge.directory",
     "medbridge.interop",
     "medbridge.programmes",
+    "medbridge.postings",
     "medbridge.referrals",
     "medbridge.web",
 ]
@@ -121,6 +122,10 @@ def _sqlite(path: Path) -> dict[str, object]:
             "transaction_mode": "IMMEDIATE",
             "timeout": env_int("MEDBRIDGE_SQLITE_TIMEOUT", 20, minimum=1),
         },
+        # Tests run on a file too, not Django's shared in-memory database: its
+        # table locks ignore the busy timeout, so tests of concurrent writers
+        # would measure an artefact instead of the locking users get.
+        "TEST": {"NAME": str(path.with_name(f"test_{path.name}"))},
     }
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("directory/", include("medbridge.directory.urls")),
     path("interop/", include("medbridge.interop.urls")),
     path("programmes/", include("medbridge.programmes.urls")),
+    path("postings/", include("medbridge.postings.urls")),
     path("referrals/", include("medbridge.referrals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

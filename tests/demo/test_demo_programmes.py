@@ -4,11 +4,7 @@ them, written through the services, and seeding again creates nothing."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
-from django.db import transaction
 
 from medbridge.demo import directory
 from medbridge.demo import programmes as demo
@@ -27,20 +23,6 @@ from medbridge.programmes.models import (
 )
 
 MODELS: tuple[Any, ...] = (Programme, Party, Agreement, Station, Engagement, Target)
-
-
-@pytest.fixture(scope="module")
-def _seeded_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoResult]:
-    """Seed once for the module (the seed takes seconds) inside a transaction that
-    is rolled back afterwards; each test's own ``db`` transaction nests inside it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield seed_demo()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def seeded(_seeded_once: DemoResult, db: None) -> DemoResult:
-    return _seeded_once
 
 
 def _counts() -> dict[str, int]:

@@ -18,23 +18,6 @@ from medbridge.programmes.models import PartyRole, Programme, ProgrammeKind
 
 
 @pytest.fixture
-def paired_programme(weihai_admin: User, weihai_hospital: Institution, gangcha_hospital: Institution) -> Programme:
-    programme = services.programme_create(
-        actor=weihai_admin,
-        data=services.ProgrammeData(
-            kind=ProgrammeKind.PAIRED_ASSISTANCE, name="威海—刚察对口帮扶", start_date=date(2013, 3, 1)
-        ),
-        first_party=services.PartyData(institution=weihai_hospital, role=PartyRole.LEAD),
-    )
-    services.party_add(
-        actor=weihai_admin,
-        programme=programme,
-        data=services.PartyData(institution=gangcha_hospital, role=PartyRole.RECIPIENT),
-    )
-    return programme
-
-
-@pytest.fixture
 def training_programme(fuqing_admin: User, fuqing_hospital: Institution) -> Programme:
     return services.programme_create(
         actor=fuqing_admin,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from medbridge.accounts.models import Role
 from medbridge.directory.models import Department, Institution, Professional, Region
 from medbridge.interop.models import ImportJob
+from medbridge.postings.models import Posting, PostingBatch
 from medbridge.programmes.models import MANAGING_ROLES, Engagement, Programme, Station
 
 # The signed-in User or Django's AnonymousUser: every function here accepts both,
@@ -288,6 +289,127 @@ def expert_candidates(user: Actor) -> QuerySet[Professional]:
     return Professional.objects.select_related("title", "institution").only(
         "id", "name", "title__name", "institution__name"
     )
+
+
+# --- Postings ---------------------------------------------------------------------
+
+
+def postings_visible_to(user: Actor) -> QuerySet[Posting]:
+    """A posting is visible on both ends — to whoever oversees the home or the host
+    institution — and to everyone who sees its programme; a professional sees the
+    postings they hold, mentor or follow as liaison leader."""
+    qs = Posting.objects.select_related(
+        "professional__title",
+        "programme",
+        "batch",
+        "home_institution",
+        "home_department",
+        "host_institution",
+        "host_department",
+        "mentor",
+        "liaison",
+    )
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return qs
+    if role in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN):
+        scope = institutions_visible_to(user)
+        return qs.filter(
+            Q(home_institution__in=scope) | Q(host_institution__in=scope) | Q(programme__in=programmes_visible_to(user))
+        )
+    if role == Role.PROFESSIONAL and user.professional_id:
+        me = user.professional_id
+        return qs.filter(Q(professional_id=me) | Q(mentor_id=me) | Q(liaison_id=me))
+    return qs.none()
+
+
+def access_posting(user: Actor, pk: Any) -> Posting:
+    posting: Posting = _get_or_404(postings_visible_to(user), pk)
+    return posting
+
+
+def can_plan_posting(user: Actor, programme: Programme, home: Institution) -> bool:
+    """Who may enter or change a posting: the sending institution's side, or
+    whoever runs the programme (who may post people from a partner they cannot
+    manage, e.g. a county's staff received for attachment)."""
+    return can_manage_institution(user, home) or can_edit_programme(user, programme)
+
+
+def can_approve_batch(user: Actor, batch: PostingBatch) -> bool:
+    """A programme's batch is approved by the commission that runs the programme."""
+    if is_system_admin(user):
+        return True
+    return _role(user) == Role.COMMISSION_OFFICER and can_edit_programme(user, batch.programme)
+
+
+def can_approve_posting(user: Actor, posting: Posting) -> bool:
+    """Sending a person is approved by their home institution's administrator, or
+    by the commission for a posting that is part of a batch it approves."""
+    if is_system_admin(user):
+        return True
+    if _role(user) == Role.INSTITUTION_ADMIN and can_manage_institution(user, posting.home_institution):
+        return True
+    return posting.batch is not None and can_approve_batch(user, posting.batch)
+
+
+def can_run_posting(user: Actor, posting: Posting) -> bool:
+    """Reporting arrival, completion, cancellation or withdrawal: either end's
+    administrators, or whoever runs the programme."""
+    if is_system_admin(user):
+        return True
+    if _role(user) not in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN):
+        return False
+    return (
+        can_manage_institution(user, posting.home_institution)
+        or can_manage_institution(user, posting.host_institution)
+        or can_edit_programme(user, posting.programme)
+    )
+
+
+def can_log_work(user: Actor, posting: Posting) -> bool:
+    """The posted person keeps their own log; administrators may enter it for them."""
+    return is_self(user, posting.professional) or can_run_posting(user, posting)
+
+
+def can_evaluate(user: Actor, posting: Posting, evaluator_role: str) -> bool:
+    """A mentor's evaluation is entered by the mentor or the host's administrators;
+    a liaison leader's by the leader or the home institution's administrators."""
+    if is_system_admin(user):
+        return True
+    if evaluator_role == "mentor":
+        person, institution = posting.mentor_id, posting.host_institution
+    else:
+        person, institution = posting.liaison_id, posting.home_institution
+    if _role(user) == Role.PROFESSIONAL:
+        return bool(person and user.professional_id == person)
+    return _role(user) == Role.INSTITUTION_ADMIN and can_manage_institution(user, institution)
+
+
+def batches_visible_to(user: Actor) -> QuerySet[PostingBatch]:
+    return PostingBatch.objects.select_related("programme", "relieves").filter(
+        programme__in=programmes_visible_to(user)
+    )
+
+
+def access_batch(user: Actor, pk: Any) -> PostingBatch:
+    batch: PostingBatch = _get_or_404(batches_visible_to(user), pk)
+    return batch
+
+
+def profiles_visible_to(user: Actor) -> QuerySet[Professional]:
+    """Development profiles: the people a user sees in the directory, plus those
+    holding a posting the user can see (a host sees its trainees' profiles)."""
+    if is_system_admin(user):
+        return Professional.objects.all()
+    posted = postings_visible_to(user).values("professional_id")
+    return Professional.objects.filter(
+        Q(pk__in=professionals_visible_to(user).values("pk")) | Q(pk__in=posted)
+    ).select_related("title", "institution", "department", "specialty")
+
+
+def access_profile(user: Actor, pk: Any) -> Professional:
+    professional: Professional = _get_or_404(profiles_visible_to(user), pk)
+    return professional
 
 
 # --- Referrals and remote consultations ------------------------------------------

@@ -37,6 +37,17 @@ ID_CHECK = "10X98765432"
 GRADED_CATEGORY_PREFIXES = ("A", "C", "G", "H")
 
 
+def data_values(data: Any, *, exclude: set[str] | None = None) -> dict[str, Any]:
+    """A service data object's fields as keyword arguments for a model."""
+    return {f.name: getattr(data, f.name) for f in fields(data) if f.name not in (exclude or set())}
+
+
+def assign(instance: Any, data: Any, *, exclude: set[str] | None = None) -> None:
+    """Copies a service data object's fields onto the model instance it updates."""
+    for name, value in data_values(data, exclude=exclude).items():
+        setattr(instance, name, value)
+
+
 class Errors:
     """Collects field errors so a form shows all of them at once, not the first."""
 

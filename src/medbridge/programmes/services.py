@@ -4,7 +4,7 @@ life, scope) lives here once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 from typing import Any
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from medbridge.accounts import access
 from medbridge.accounts.audit import acting_as
 from medbridge.directory.models import Department, Institution, Professional, Specialty
-from medbridge.directory.services import Errors
+from medbridge.directory.services import Errors, assign, data_values
 from medbridge.programmes.models import (
     MANAGING_ROLES,
     RECEIVING_ROLES,
@@ -115,7 +115,7 @@ def programme_create(*, actor: Any, data: ProgrammeData, first_party: PartyData)
         access.require_can_edit_programme(actor, data.parent)
     programme_validate(data)
     with transaction.atomic(), acting_as(actor):
-        programme = Programme(**_plain(data, exclude={"specialties"}))
+        programme = Programme(**data_values(data, exclude={"specialties"}))
         programme.save()
         programme.specialties.set(data.specialties)
         party_validate(programme, first_party)
@@ -130,8 +130,7 @@ def programme_update(*, actor: Any, programme: Programme, data: ProgrammeData) -
     programme_validate(data, instance=programme)
     _check_children_fit(programme, data)
     with transaction.atomic(), acting_as(actor):
-        for name, value in _plain(data, exclude={"specialties"}).items():
-            setattr(programme, name, value)
+        assign(programme, data, exclude={"specialties"})
         programme.save()
         programme.specialties.set(data.specialties)
     return programme
@@ -200,7 +199,7 @@ def party_add(*, actor: Any, programme: Programme, data: PartyData) -> Party:
 
 
 def _party_save(programme: Programme, data: PartyData) -> Party:
-    party = Party(programme=programme, **_plain(data))
+    party = Party(programme=programme, **data_values(data))
     party.save()
     return party
 
@@ -249,7 +248,9 @@ def agreement_add(*, actor: Any, programme: Programme, data: AgreementData) -> A
     access.require_can_edit_programme(actor, programme)
     agreement_validate(data)
     with transaction.atomic(), acting_as(actor):
-        agreement = Agreement(programme=programme, uploaded_by=actor if actor and actor.pk else None, **_plain(data))
+        agreement = Agreement(
+            programme=programme, uploaded_by=actor if actor and actor.pk else None, **data_values(data)
+        )
         agreement.save()
     return agreement
 
@@ -346,7 +347,7 @@ def station_create(*, actor: Any, data: StationData) -> Station:
     access.require_can_edit_programme(actor, data.programme)
     station_validate(data)
     with transaction.atomic(), acting_as(actor):
-        station = Station(**_plain(data))
+        station = Station(**data_values(data))
         station.save()
     return station
 
@@ -357,8 +358,7 @@ def station_update(*, actor: Any, station: Station, data: StationData) -> Statio
         access.require_can_edit_programme(actor, data.programme)
     station_validate(data, instance=station)
     with transaction.atomic(), acting_as(actor):
-        for name, value in _plain(data).items():
-            setattr(station, name, value)
+        assign(station, data)
         station.save()
     return station
 
@@ -415,7 +415,7 @@ def engagement_create(*, actor: Any, data: EngagementData) -> Engagement:
     access.require_can_edit_programme(actor, data.programme)
     engagement_validate(data)
     with transaction.atomic(), acting_as(actor):
-        engagement = Engagement(**_plain(data))
+        engagement = Engagement(**data_values(data))
         engagement.save()
     return engagement
 
@@ -426,14 +426,6 @@ def engagement_update(*, actor: Any, engagement: Engagement, data: EngagementDat
         access.require_can_edit_programme(actor, data.programme)
     engagement_validate(data, instance=engagement)
     with transaction.atomic(), acting_as(actor):
-        for name, value in _plain(data).items():
-            setattr(engagement, name, value)
+        assign(engagement, data)
         engagement.save()
     return engagement
-
-
-# --- helpers ---------------------------------------------------------------------------
-
-
-def _plain(data: Any, *, exclude: set[str] | None = None) -> dict[str, Any]:
-    return {f.name: getattr(data, f.name) for f in fields(data) if f.name not in (exclude or set())}

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from medbridge.accounts import access
+from medbridge.postings import selectors as posting_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,6 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.can_use_directory(request.user):
         context["institution_count"] = access.institutions_visible_to(request.user).count()
         context["professional_count"] = access.professionals_visible_to(request.user).count()
+        context["reminders"] = posting_selectors.reminders(request.user, timezone.localdate())
     return render(request, "web/home.html", context)
 
 

@@ -24,13 +24,17 @@ from medbridge.interop.services.workbook import (
     ENGAGEMENTS,
     INSTITUTIONS,
     PARTIES,
+    POSTINGS,
     PROFESSIONALS,
     PROGRAMMES,
     STATIONS,
     TARGETS,
+    WORK_LOGS,
     build_workbook,
     engagement_role_labels,
     party_role_labels,
+    posting_kind_labels,
+    posting_status_labels,
     profession_labels,
     programme_kind_labels,
     programme_status_labels,
@@ -38,6 +42,7 @@ from medbridge.interop.services.workbook import (
     station_kind_labels,
     target_metric_labels,
 )
+from medbridge.postings.models import Posting, WorkLog
 from medbridge.programmes.models import MANAGING_ROLES, Engagement, Party, Programme, Station, Target
 
 Cells = list[Any]
@@ -79,6 +84,8 @@ def export_workbook(user: Any) -> Workbook:
             TARGETS: (_target_row(t) for t in _targets(programmes)),
             STATIONS: (_station_row(s) for s in _stations(programmes)),
             ENGAGEMENTS: _engagement_rows(user, programmes),
+            POSTINGS: _posting_rows(user),
+            WORK_LOGS: _work_log_rows(user),
         }
     )
 
@@ -270,3 +277,72 @@ def _engagement_row(engagement: Engagement, *, license_no: bool) -> Cells:
         engagement.start_date,
         engagement.end_date,
     ]
+
+
+# --- Postings ------------------------------------------------------------------------
+
+
+def _postings(user: Any) -> Any:
+    return access.postings_visible_to(user).order_by("planned_start", "id")
+
+
+def _licence_writer(user: Any) -> Any:
+    """A person's licence number when the user may see them in the directory, else
+    empty (the importer then finds them by name at the sending institution)."""
+    visible = set(access.professionals_visible_to(user).values_list("pk", flat=True))
+    return lambda person: person.license_no if person.pk in visible else ""
+
+
+def _posting_key(posting: Posting, licence: Any) -> Cells:
+    return [
+        posting.programme.name,
+        posting.professional.name,
+        licence(posting.professional),
+        posting_kind_labels()[posting.kind],
+        posting.home_institution.name,
+        posting.planned_start,
+    ]
+
+
+def _posting_rows(user: Any) -> Iterator[Cells]:
+    licence = _licence_writer(user)
+    statuses = posting_status_labels()
+    for p in _postings(user):
+        yield [
+            *_posting_key(p, licence),
+            p.planned_end,
+            p.batch.number if p.batch else None,
+            p.home_department.name if p.home_department else "",
+            p.host_institution.name,
+            p.host_department.name if p.host_department else "",
+            p.actual_start,
+            p.actual_end,
+            statuses[p.status],
+            p.status_reason,
+            p.mentor.name if p.mentor else "",
+            p.liaison.name if p.liaison else "",
+            p.goals,
+        ]
+
+
+def _work_log_rows(user: Any) -> Iterator[Cells]:
+    licence = _licence_writer(user)
+    logs = (
+        WorkLog.objects.filter(posting__in=_postings(user))
+        .select_related("posting__programme", "posting__professional", "posting__home_institution")
+        .prefetch_related("techniques")
+        .order_by("posting__planned_start", "posting_id", "day")
+    )
+    for log in logs:
+        yield [
+            *_posting_key(log.posting, licence),
+            log.day,
+            log.patients_seen,
+            log.surgeries_performed,
+            log.surgeries_assisted,
+            log.lectures,
+            log.staff_trained,
+            log.teaching_rounds,
+            "、".join(t.name for t in log.techniques.all()),
+            log.notes,
+        ]

@@ -20,17 +20,19 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from medbridge.accounts import access
-from medbridge.interop.services import programme_upserts, upserts
+from medbridge.interop.services import posting_upserts, programme_upserts, upserts
 from medbridge.interop.services.reader import RowError, SheetRow, WorkbookError, file_error, read_workbook
 from medbridge.interop.services.workbook import (
     DEPARTMENTS,
     ENGAGEMENTS,
     INSTITUTIONS,
     PARTIES,
+    POSTINGS,
     PROFESSIONALS,
     PROGRAMMES,
     STATIONS,
     TARGETS,
+    WORK_LOGS,
     data_sheets,
 )
 
@@ -49,6 +51,8 @@ UPSERTS: dict[str, Upsert] = {
     TARGETS: programme_upserts.upsert_target,
     STATIONS: programme_upserts.upsert_station,
     ENGAGEMENTS: programme_upserts.upsert_engagement,
+    POSTINGS: posting_upserts.upsert_posting,
+    WORK_LOGS: posting_upserts.upsert_work_log,
 }
 
 

@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from medbridge.directory.models import Profession, Sex
+from medbridge.postings.models import PostingKind, PostingStatus
 from medbridge.programmes.models import (
     EngagementRole,
     PartyRole,
@@ -39,6 +40,8 @@ PARTIES = "参与方"
 TARGETS = "年度目标"
 STATIONS = "工作站"
 ENGAGEMENTS = "聘任"
+POSTINGS = "派驻"
+WORK_LOGS = "工作日志"
 DATE_FORMAT = "yyyy-mm-dd"
 REQUIRED_MARK = "*"
 # Cells holding codes or long digit strings are text, so Excel neither turns
@@ -374,6 +377,96 @@ def engagement_sheet() -> SheetSpec:
     )
 
 
+def posting_kind_labels() -> dict[str, str]:
+    return _chinese_labels(PostingKind)
+
+
+def posting_status_labels() -> dict[str, str]:
+    return _chinese_labels(PostingStatus)
+
+
+def _posting_key_columns() -> tuple[Column, ...]:
+    """The columns that name a posting: programme, person, kind and planned start."""
+    return (
+        Column("项目名称", "programme", _("项目须已存在或在“项目”表中"), True, 30),
+        Column("人员姓名", "professional", _("派出单位的人员；须已在名录中（或写在“人员”表中）"), True, 10),
+        Column(
+            "人员执业证书编码",
+            "professional_license_no",
+            _("填写后按此编码查找人员；未填则在派出单位按姓名查找，重名时必填"),
+            width=20,
+            text=True,
+        ),
+        Column(
+            "派驻类型",
+            "kind",
+            _("驻点帮扶、挂职学习、进修、柔性坐诊"),
+            True,
+            10,
+            choices=tuple(posting_kind_labels().values()),
+        ),
+        Column("派出单位", "home_institution", _("机构全称；须为该项目的参与单位"), True, 26),
+        Column(
+            "计划开始",
+            "planned_start",
+            _("YYYY-MM-DD；按（项目，人员，派驻类型，计划开始）匹配已有派驻"),
+            True,
+            12,
+            date=True,
+        ),
+    )
+
+
+def posting_sheet() -> SheetSpec:
+    return SheetSpec(
+        POSTINGS,
+        (
+            *_posting_key_columns(),
+            Column("计划结束", "planned_end", _("YYYY-MM-DD；不能早于计划开始"), True, 12, date=True),
+            Column("批次", "batch", _("第几批（数字）；该批次不存在时按本行日期新建"), width=8),
+            Column("派出科室", "home_department", _("派出单位的科室名称"), width=14),
+            Column("接收单位", "host_institution", _("机构全称；须为该项目的参与单位"), True, 26),
+            Column("接收科室", "host_department", _("接收单位的科室名称"), width=14),
+            Column("实际开始", "actual_start", _("YYYY-MM-DD；在岗、已完成、中途撤回时填写"), width=12, date=True),
+            Column("实际结束", "actual_end", _("YYYY-MM-DD；已完成、中途撤回时填写"), width=12, date=True),
+            Column(
+                "状态",
+                "status",
+                _("计划中/已批准/在岗/已完成/已取消/中途撤回；留空则保持原值（新派驻为计划中）"),
+                width=10,
+                choices=tuple(posting_status_labels().values()),
+            ),
+            Column("取消/撤回原因", "status_reason", _("取消或中途撤回时必填"), width=20),
+            Column("带教老师", "mentor", _("接收单位的人员姓名"), width=10),
+            Column("挂钩领导", "liaison", _("派出单位的人员姓名"), width=10),
+            Column("目标任务", "goals", _("可选"), width=30),
+        ),
+        scope_header="派出单位",
+    )
+
+
+def work_log_sheet() -> SheetSpec:
+    counts = (
+        ("诊疗人次", "patients_seen"),
+        ("主刀手术", "surgeries_performed"),
+        ("指导/助手手术", "surgeries_assisted"),
+        ("授课/讲座", "lectures"),
+        ("培训人次", "staff_trained"),
+        ("教学查房", "teaching_rounds"),
+    )
+    return SheetSpec(
+        WORK_LOGS,
+        (
+            *_posting_key_columns(),
+            Column("日期", "day", _("YYYY-MM-DD；须在派驻期间；按（派驻，日期）匹配已有日志"), True, 12, date=True),
+            *(Column(header, name, _("非负整数，留空为0"), width=10) for header, name in counts),
+            Column("新技术新项目", "new_techniques", _("首次开展的技术名称，多项用顿号分隔"), width=30),
+            Column("工作记录", "notes", _("可选"), width=40),
+        ),
+        scope_header="派出单位",
+    )
+
+
 def data_sheets() -> tuple[SheetSpec, ...]:
     """The data sheets in the order the importer processes them: later sheets may
     name institutions, departments, people and programmes created by earlier ones
@@ -387,6 +480,8 @@ def data_sheets() -> tuple[SheetSpec, ...]:
         target_sheet(),
         station_sheet(),
         engagement_sheet(),
+        posting_sheet(),
+        work_log_sheet(),
     )
 
 
@@ -470,8 +565,8 @@ def _general_notes() -> list[str]:
     return [
         _("医桥机构人员与项目导入模板"),
         _(
-            "按“机构”“科室”“人员”“项目”“参与方”“年度目标”“工作站”“聘任”的顺序导入，"
-            "后面的表可以引用前面表中新增的机构、科室、人员、项目和工作站。"
+            "按“机构”“科室”“人员”“项目”“参与方”“年度目标”“工作站”“聘任”“派驻”“工作日志”的顺序导入，"
+            "后面的表可以引用前面表中新增的机构、科室、人员、项目、工作站和派驻。"
         ),
         _("列名带 * 的为必填项；第一行为列名，请勿修改或删除列；空行会被跳过。"),
         _("导入前检查所有行：只要有一行有误，整个文件都不会写入，并列出所有出错的行、列和原因。"),
@@ -493,4 +588,10 @@ def _general_notes() -> list[str]:
         ),
         _("“状态”“聘任角色”留空表示保持原值；其余项目类列留空表示清除该项。"),
         _("修改项目、工作站和聘任须为牵头、主办、承办或托管单位（或其主管卫健委）的用户。"),
+        _(
+            "派驻按（项目，人员，派驻类型，计划开始）匹配。历史记录可直接写最终状态和实际日期（如“已完成”），"
+            "导入时依次经过批准、报到、结束各步，每一步都按页面上的同一规则和权限检查；"
+            "同一人员的非柔性坐诊派驻不能重叠。"
+        ),
+        _("工作日志按（派驻，日期）匹配；前六列用于找到所属派驻，须与“派驻”表或已有记录一致。"),
     ]

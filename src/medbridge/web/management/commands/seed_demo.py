@@ -23,6 +23,11 @@ class Command(BaseCommand):
             f"programmes: {p.programmes} programmes, {p.parties} parties, {p.stations} stations, "
             f"{p.engagements} engagements, {p.targets} targets, {p.agreements} agreements created"
         )
+        s = result.postings
+        self.stdout.write(
+            f"postings: {s.stationed} stationed, {s.attachment} attachment, {s.training} training, "
+            f"{s.logs} work logs, {s.evaluations} evaluations created"
+        )
         r = result.referrals
         self.stdout.write(
             f"referrals: {r.referrals} referrals, {r.consultations} consultations, {r.steps} workflow steps created"
