@@ -27,7 +27,8 @@ def machine() -> dict[str, object]:
 
 def main() -> int:
     RESULTS.mkdir(exist_ok=True)
-    modules = sorted(HERE.glob("bench_*.py"))
+    only = sys.argv[1:]  # e.g. `bench/run.py planning` runs bench_planning.py alone
+    modules = sorted(p for p in HERE.glob("bench_*.py") if not only or p.stem.removeprefix("bench_") in only)
     if not modules:
         print("bench: no benchmarks yet")
     for path in modules:

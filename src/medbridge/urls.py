@@ -15,6 +15,8 @@ urlpatterns = [
     path("programmes/", include("medbridge.programmes.urls")),
     path("postings/", include("medbridge.postings.urls")),
     path("referrals/", include("medbridge.referrals.urls")),
+    path("activities/", include("medbridge.activities.urls")),
+    path("clinics/", include("medbridge.clinics.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

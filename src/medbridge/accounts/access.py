@@ -524,3 +524,197 @@ def staff_institutions(user: Actor) -> QuerySet[Institution]:
     ids = _staff_institution_ids(user)
     qs = Institution.objects.select_related("region", "grade")
     return qs if ids is None else qs.filter(pk__in=ids)
+
+
+# --- Activities and the hometown-talent network ------------------------------------
+# Imported here, not at the top, so that this section stays one block at the end.
+from medbridge.activities.models import RUNNING_ROLES, Activity, FollowUp, Pledge  # noqa: E402
+
+
+def activities_visible_to(user: Actor) -> QuerySet[Activity]:
+    """An activity is visible to whoever sees one of its programmes, one of the
+    institutions behind it or its venue, and to the professionals taking part."""
+    qs = Activity.objects.select_related("venue", "region")
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return qs
+    if role not in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN, Role.PROFESSIONAL):
+        return qs.none()
+    institutions = institutions_visible_to(user)
+    mine = (
+        Q(programmes__in=programmes_visible_to(user))
+        | Q(hosts__institution__in=institutions)
+        | Q(venue__in=institutions)
+    )
+    if role == Role.PROFESSIONAL and user.professional_id:
+        mine |= Q(participants__professional_id=user.professional_id)
+    return qs.filter(pk__in=Activity.objects.filter(mine).values("pk"))
+
+
+def activities_editable_by(user: Actor) -> QuerySet[Activity]:
+    """Editing needs to manage an organising or hosting institution, or to be able
+    to edit one of the activity's programmes."""
+    if is_system_admin(user):
+        return Activity.objects.all()
+    if _role(user) not in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN):
+        return Activity.objects.none()
+    running = Q(hosts__role__in=RUNNING_ROLES, hosts__institution__in=institutions_visible_to(user))
+    running |= Q(programmes__in=programmes_editable_by(user))
+    return Activity.objects.filter(pk__in=Activity.objects.filter(running).values("pk"))
+
+
+def can_edit_activity(user: Actor, activity: Activity) -> bool:
+    return activities_editable_by(user).filter(pk=activity.pk).exists()
+
+
+def require_can_edit_activity(user: Actor, activity: Activity) -> None:
+    if not can_edit_activity(user, activity):
+        raise PermissionDenied(_("只有主办、承办单位或所属项目的管理方可以修改“%(title)s”") % {"title": activity.title})
+
+
+def access_activity(user: Actor, pk: Any, *, for_write: bool = False) -> Activity:
+    activity: Activity = _get_or_404(activities_visible_to(user), pk)
+    if for_write:
+        require_can_edit_activity(user, activity)
+    return activity
+
+
+def hometown_region(user: Actor) -> Region | None:
+    """The region whose hometown network a user keeps: a commission officer's own."""
+    if _role(user) == Role.COMMISSION_OFFICER and user.region_id:
+        region: Region = user.region
+        return region
+    return None
+
+
+def can_use_hometown_network(user: Actor) -> bool:
+    return hometown_region(user) is not None or is_system_admin(user)
+
+
+def hometown_talent_visible_to(user: Actor) -> QuerySet[Professional]:
+    """Professionals born inside the officer's region (籍贯, by GB/T 2260 prefix)
+    who work outside it. Another city's officer sees none of them; a system
+    administrator sees everyone with a home region. Callers show them only as
+    ``activities.selectors.TalentCard`` — name, title, specialty, department,
+    workplace and city, never a phone or ID."""
+    qs = Professional.objects.select_related(
+        "title", "specialty", "department", "institution__region__parent__parent", "home_region"
+    )
+    if is_system_admin(user):
+        return qs.filter(home_region__isnull=False)
+    region = hometown_region(user)
+    if region is None:
+        return qs.none()
+    prefix = region.scope_prefix
+    return qs.filter(home_region__code__startswith=prefix, institution__isnull=False).exclude(
+        institution__region__code__startswith=prefix
+    )
+
+
+def access_hometown_talent(user: Actor, pk: Any) -> Professional:
+    professional: Professional = _get_or_404(hometown_talent_visible_to(user), pk)
+    return professional
+
+
+def hometown_records_scope(user: Actor) -> Q:
+    """A filter for willingness tags, contacts and pledges: those of networks inside
+    the user's region (a province's officer also reads its cities' networks)."""
+    if is_system_admin(user):
+        return Q()
+    region = hometown_region(user)
+    if region is None:
+        return Q(pk__in=[])
+    return Q(region__code__startswith=region.scope_prefix)
+
+
+def pledges_visible_to(user: Actor) -> QuerySet[Pledge]:
+    qs = Pledge.objects.select_related("professional", "activity", "region", "follow_up__owner")
+    return qs.filter(hometown_records_scope(user))
+
+
+def follow_ups_visible_to(user: Actor) -> QuerySet[FollowUp]:
+    return FollowUp.objects.select_related("pledge__professional", "pledge__activity", "owner").filter(
+        pledge__in=pledges_visible_to(user)
+    )
+
+
+def access_follow_up(user: Actor, pk: Any) -> FollowUp:
+    follow_up: FollowUp = _get_or_404(follow_ups_visible_to(user), pk)
+    return follow_up
+
+
+# --- Clinics ---------------------------------------------------------------------
+
+
+def clinic_sessions_visible_to(user: Actor) -> QuerySet[Any]:
+    """Sessions held at an institution in the user's scope, sessions of a programme
+    the user sees, and for a professional their own sessions."""
+    from medbridge.clinics.models import ClinicSession
+
+    qs = ClinicSession.objects.select_related("expert__title", "expert__institution", "host", "department")
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return qs
+    if role == Role.PROFESSIONAL:
+        return qs.filter(expert_id=user.professional_id) if user.professional_id else qs.none()
+    if role in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN):
+        return qs.filter(Q(host__in=institutions_visible_to(user)) | Q(programme__in=programmes_visible_to(user)))
+    return qs.none()
+
+
+def can_plan_clinics(user: Actor) -> bool:
+    return _role(user) in (Role.SYSTEM_ADMIN, Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN)
+
+
+def can_manage_clinic_host(user: Actor, host: Institution) -> bool:
+    """Sessions are planned, run and counted by the host hospital (or its commission)."""
+    return _role(user) != Role.PROFESSIONAL and can_manage_institution(user, host)
+
+
+def require_can_manage_clinic_host(user: Actor, host: Institution) -> None:
+    if not can_manage_clinic_host(user, host):
+        raise PermissionDenied(_("只有坐诊医院及其主管卫健委可以管理“%(name)s”的坐诊") % {"name": host.name})
+
+
+def access_clinic_session(user: Actor, pk: Any, *, for_write: bool = False) -> Any:
+    session = _get_or_404(clinic_sessions_visible_to(user), pk)
+    if for_write:
+        require_can_manage_clinic_host(user, session.host)
+    return session
+
+
+def clinic_sessions_public() -> QuerySet[Any]:
+    """What anyone may see without signing in: scheduled sessions of the bookable
+    kinds that have not yet ended and open for booking (within the horizon)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from medbridge.clinics.models import PUBLIC_KINDS, ClinicSession, SessionStatus
+
+    now = timezone.localtime()
+    not_over = Q(date__gt=now.date()) | Q(date=now.date(), end_time__gt=now.time())
+    return (
+        ClinicSession.objects.select_related(
+            "expert__title", "expert__institution", "expert__specialty", "host__region", "department"
+        )
+        .filter(status=SessionStatus.SCHEDULED, kind__in=PUBLIC_KINDS, date__gte=now.date())
+        .filter(date__lte=now.date() + timedelta(days=settings.CLINIC_BOOKING_HORIZON_DAYS))
+        .filter(not_over)
+    )
+
+
+def access_public_clinic_session(pk: Any) -> Any:
+    return _get_or_404(clinic_sessions_public(), pk)
+
+
+def access_public_expert(pk: Any) -> Professional:
+    """An expert's public page exists only while they hold bookable sessions: the
+    public sees no one else in the directory, and only name, title, employer,
+    specialty and introduction."""
+    experts = Professional.objects.select_related("title", "institution", "specialty").filter(
+        pk__in=clinic_sessions_public().values("expert_id")
+    )
+    expert: Professional = _get_or_404(experts, pk)
+    return expert

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from medbridge.accounts.models import User
-from medbridge.demo import accounts, directory, postings, programmes, referrals
+from medbridge.demo import accounts, activities, clinics, directory, postings, programmes, referrals
 from medbridge.demo.names import NameMaker
 from medbridge.directory.models import (
     HospitalGrade,
@@ -29,6 +29,8 @@ class DemoResult:
     programmes: programmes.ProgrammeReport
     postings: postings.PostingReport
     referrals: referrals.ReferralReport
+    activities: activities.ActivityReport
+    clinics: clinics.ClinicReport
 
 
 def seed_demo(*, scale: int = 0) -> DemoResult:
@@ -42,8 +44,20 @@ def seed_demo(*, scale: int = 0) -> DemoResult:
         programme_report = programmes.seed_programmes(actor=system)
         posting_report = postings.seed_postings(actor=system)
         referral_report = referrals.seed_referrals(actor=system)
+        activity_report = activities.seed_activities(actor=system)
+        clinic_report = clinics.seed_clinics(actor=system)
         inst, people = seed_synthetic(scale) if scale else (0, 0)
-    return DemoResult(report, created, inst, people, programme_report, posting_report, referral_report)
+    return DemoResult(
+        directory=report,
+        accounts=created,
+        synthetic_institutions=inst,
+        synthetic_professionals=people,
+        programmes=programme_report,
+        postings=posting_report,
+        referrals=referral_report,
+        activities=activity_report,
+        clinics=clinic_report,
+    )
 
 
 SYNTHETIC_INSTITUTIONS = 50

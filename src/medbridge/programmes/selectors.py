@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medbridge.accounts import access
+from medbridge.activities.selectors import programme_activities
 from medbridge.directory.selectors import region_prefix
 from medbridge.programmes.models import Engagement, Programme, Station, Target, TargetMetric
 
@@ -106,7 +107,7 @@ class TimelineEvent:
 
 def programme_timeline(programme: Programme, user: Any = None) -> list[TimelineEvent]:
     """What happened when: start and end, signings, plaques, appointments, sub-programmes
-    (only those ``user`` may see). Activities join in a later domain area."""
+    (only those ``user`` may see). Activities are listed on their start dates."""
     events = [TimelineEvent(programme.start_date, _("启动"), _("项目启动"))]
     events += [TimelineEvent(a.signed_on, _("签约"), a.title) for a in programme.agreements.all()]
     events += [
@@ -115,6 +116,7 @@ def programme_timeline(programme: Programme, user: Any = None) -> list[TimelineE
     ]
     events += _appointment_events(programme)
     events += [TimelineEvent(c.start_date, _("子项目"), c.name, c.get_absolute_url()) for c in programme.children.all()]
+    events += _activity_events(programme)
     if programme.end_date:
         events.append(TimelineEvent(programme.end_date, _("结束"), _("项目期满")))
     return sorted(events, key=lambda e: e.day)
@@ -126,3 +128,11 @@ def _appointment_events(programme: Programme) -> list[TimelineEvent]:
     for engagement in programme.engagements.all():
         by_day[engagement.start_date] += 1
     return [TimelineEvent(day, _("聘任"), _("聘任专家 %(n)d 名") % {"n": n}) for day, n in sorted(by_day.items())]
+
+
+def _activity_events(programme: Programme) -> list[TimelineEvent]:
+    # Activities hang off programmes, so a programme visible to a user shows them all.
+    return [
+        TimelineEvent(a.start_date, str(a.get_kind_display()), a.title, a.get_absolute_url())
+        for a in programme_activities(programme)
+    ]

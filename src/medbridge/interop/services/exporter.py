@@ -19,7 +19,9 @@ from openpyxl import Workbook
 from medbridge.accounts import access
 from medbridge.directory import selectors
 from medbridge.directory.models import Department, Institution, Professional, Region
+from medbridge.interop.services import activity_upserts
 from medbridge.interop.services.workbook import (
+    ACTIVITIES,
     DEPARTMENTS,
     ENGAGEMENTS,
     INSTITUTIONS,
@@ -86,6 +88,7 @@ def export_workbook(user: Any) -> Workbook:
             ENGAGEMENTS: _engagement_rows(user, programmes),
             POSTINGS: _posting_rows(user),
             WORK_LOGS: _work_log_rows(user),
+            ACTIVITIES: activity_upserts.activity_rows(user),
         }
     )
 

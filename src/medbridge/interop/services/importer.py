@@ -1,6 +1,6 @@
 """Importing a workbook: all rows or none.
 
-Rows run in sheet order (机构, 科室, 人员, 项目, 参与方, 年度目标, 工作站, 聘任)
+Rows run in sheet order (机构, 科室, 人员, 项目, 参与方, 年度目标, 工作站, 聘任, 派驻, 工作日志, 活动)
 inside one transaction, so a person may name an institution created two sheets
 earlier in the same file, and an engagement a station created just before. Each row runs
 in its own savepoint: a row that fails is undone alone and the import goes on to
@@ -20,9 +20,10 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from medbridge.accounts import access
-from medbridge.interop.services import posting_upserts, programme_upserts, upserts
+from medbridge.interop.services import activity_upserts, posting_upserts, programme_upserts, upserts
 from medbridge.interop.services.reader import RowError, SheetRow, WorkbookError, file_error, read_workbook
 from medbridge.interop.services.workbook import (
+    ACTIVITIES,
     DEPARTMENTS,
     ENGAGEMENTS,
     INSTITUTIONS,
@@ -53,6 +54,7 @@ UPSERTS: dict[str, Upsert] = {
     ENGAGEMENTS: programme_upserts.upsert_engagement,
     POSTINGS: posting_upserts.upsert_posting,
     WORK_LOGS: posting_upserts.upsert_work_log,
+    ACTIVITIES: activity_upserts.upsert_activity,
 }
 
 

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from medbridge.activities.models import ActivityKind
 from medbridge.directory.models import Profession, Sex
 from medbridge.postings.models import PostingKind, PostingStatus
 from medbridge.programmes.models import (
@@ -42,6 +43,7 @@ STATIONS = "工作站"
 ENGAGEMENTS = "聘任"
 POSTINGS = "派驻"
 WORK_LOGS = "工作日志"
+ACTIVITIES = "活动"
 DATE_FORMAT = "yyyy-mm-dd"
 REQUIRED_MARK = "*"
 # Cells holding codes or long digit strings are text, so Excel neither turns
@@ -467,6 +469,46 @@ def work_log_sheet() -> SheetSpec:
     )
 
 
+def activity_kind_labels() -> dict[str, str]:
+    return _chinese_labels(ActivityKind)
+
+
+def activity_sheet() -> SheetSpec:
+    names = _("机构全称，多个用“、”分隔")
+    return SheetSpec(
+        ACTIVITIES,
+        (
+            Column("活动名称", "title", _("按（活动名称，开始日期）匹配您可见的已有活动，匹配到则更新"), True, 30),
+            Column(
+                "活动类型",
+                "kind",
+                _("如 座谈、义诊、讲座、培训班、调研/考察、签约、授牌，或其代码"),
+                True,
+                12,
+                choices=tuple(activity_kind_labels().values()),
+            ),
+            Column("开始日期", "start_date", _("YYYY-MM-DD"), True, 12, date=True),
+            Column("结束日期", "end_date", _("YYYY-MM-DD；留空为当天结束"), width=12, date=True),
+            Column("所属项目", "programmes", _("项目名称，多个用“、”分隔；须已存在或在“项目”表中"), width=30),
+            Column("主办单位", "hosts", names + _("；主办或承办单位须在您的管辖范围内"), True, 26),
+            Column("承办单位", "hosting", names, width=26),
+            Column("协办单位", "co_organisers", names, width=20),
+            Column("指导单位", "guides", names, width=20),
+            Column("举办机构", "venue", _("机构全称；与“举办地区”至少填一项"), width=26),
+            Column("举办地区", "region", _("区划代码或不重名的地区名称"), width=12, text=True),
+            Column("地址", "address", _("可选"), width=24),
+            Column("名额", "capacity", _("培训班报名人数上限；可选"), width=8),
+            Column("参加人数", "attendance_count", _("整数；留空为 0"), width=10),
+            Column("服务患者人次", "patients_served", _("义诊等服务的患者人次；留空为 0"), width=12),
+            Column("签约协议数", "agreements_signed", _("整数；留空为 0"), width=10),
+            Column("授牌/锦旗数", "banners_presented", _("整数；留空为 0"), width=10),
+            Column("成果", "outcomes", _("可选"), width=30),
+            Column("活动说明", "description", _("可选"), width=30),
+        ),
+        scope_header="主办单位",
+    )
+
+
 def data_sheets() -> tuple[SheetSpec, ...]:
     """The data sheets in the order the importer processes them: later sheets may
     name institutions, departments, people and programmes created by earlier ones
@@ -482,6 +524,7 @@ def data_sheets() -> tuple[SheetSpec, ...]:
         engagement_sheet(),
         posting_sheet(),
         work_log_sheet(),
+        activity_sheet(),
     )
 
 
@@ -565,7 +608,7 @@ def _general_notes() -> list[str]:
     return [
         _("医桥机构人员与项目导入模板"),
         _(
-            "按“机构”“科室”“人员”“项目”“参与方”“年度目标”“工作站”“聘任”“派驻”“工作日志”的顺序导入，"
+            "按“机构”“科室”“人员”“项目”“参与方”“年度目标”“工作站”“聘任”“派驻”“工作日志”“活动”的顺序导入，"
             "后面的表可以引用前面表中新增的机构、科室、人员、项目、工作站和派驻。"
         ),
         _("列名带 * 的为必填项；第一行为列名，请勿修改或删除列；空行会被跳过。"),

@@ -32,6 +32,16 @@ class Command(BaseCommand):
         self.stdout.write(
             f"referrals: {r.referrals} referrals, {r.consultations} consultations, {r.steps} workflow steps created"
         )
+        act = result.activities
+        self.stdout.write(
+            f"activities: {act.activities} activities, {act.participants} participants, {act.pledges} pledges, "
+            f"{act.hometown_experts} named hometown experts created"
+        )
+        c = result.clinics
+        self.stdout.write(
+            f"clinics: {c.sessions_history} past and {c.sessions_upcoming} upcoming sessions, "
+            f"{c.visits} patient visits, {c.bookings} bookings created"
+        )
         if result.synthetic_institutions:
             self.stdout.write(
                 f"synthetic: {result.synthetic_institutions} institutions, {result.synthetic_professionals} people"
