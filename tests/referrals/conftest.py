@@ -25,9 +25,11 @@ PATIENT = {"initials": "ZSF", "record_no": "GP20250001", "reason": "股骨颈骨
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    # Attachments must not land in the developer's var/media.
+def _media_in_tmp_and_fast_hashing(settings: Any, tmp_path: Any) -> None:
+    # Attachments must not land in the developer's var/media. Password hashing is
+    # not under test here, and Argon2 for five actors per test is most of the set-up.
     settings.MEDIA_ROOT = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

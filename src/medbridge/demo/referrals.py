@@ -256,7 +256,7 @@ class ReferralSeeder:
         experts = [p for people in answering.values() for p in people]
         # This week's requests too, so some are still waiting for an opinion or a slot.
         recent = [self.now - timedelta(hours=h) for h in (2, 9, 26, 50)]
-        times = sorted(self.moment() for _ in range(CONSULTATION_COUNT)) + recent
+        times = sorted([*(self.moment() for _ in range(CONSULTATION_COUNT)), *recent])
         for at in times:
             kind, department, question = self.rng.choice(CONSULTATION_CASES)
             expert = self.expert(experts, ANSWERING_DEPARTMENT[department])
