@@ -135,6 +135,14 @@ def password() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(request: Any, settings: Any) -> None:
+    # Argon2 is deliberately slow and dominated the set-up of tests that create a
+    # few users each; only the accounts tests, which are about passwords, keep it.
+    if "tests/accounts" not in str(request.node.path):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _reference_survives_flushes(request: Any) -> None:
     # Transactional tests (the browser, threads) end with a flush that empties
     # every table, the reference data included; put it back for the next one.
