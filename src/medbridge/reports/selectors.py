@@ -21,7 +21,6 @@ start is the sum of its row. Definitions follow the apps that own the records:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -402,7 +401,9 @@ def top_experts(user: Any, scope: FigureScope, limit: int = 10) -> list[ExpertRo
         .annotate(sessions=Count("pk"), visits=Coalesce(Sum("checked_in"), 0) + Coalesce(Sum("walk_ins"), 0))
         .order_by("-visits", "expert__name")[:limit]
     )
-    return [ExpertRow(r["expert__name"], r["expert__institution__name"] or "", r["sessions"], r["visits"]) for r in rows]
+    return [
+        ExpertRow(r["expert__name"], r["expert__institution__name"] or "", r["sessions"], r["visits"]) for r in rows
+    ]
 
 
 @dataclass(frozen=True)
