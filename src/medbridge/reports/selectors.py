@@ -98,12 +98,19 @@ class Figures:
     by_year: dict[str, Yearly] = field(default_factory=dict)
     specialties: list[str] = field(default_factory=list)
     since: int | None = None
+    # Counts of distinct people do not add up across years (an expert who held
+    # clinics in two years is one expert): their cumulative figure is counted apart.
+    distinct_totals: dict[str, int] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
-        return sorted({y for row in self.by_year.values() for y in row})
+        """Every year from the first to the last with a figure, gaps included."""
+        seen = {y for row in self.by_year.values() for y in row}
+        return list(range(min(seen), max(seen) + 1)) if seen else []
 
     def total(self, metric: str) -> int:
+        if metric in self.distinct_totals:
+            return self.distinct_totals[metric]
         return sum(self.by_year.get(metric, {}).values())
 
     def value(self, metric: str, year: int | None = None) -> int:
@@ -281,6 +288,13 @@ def _engagement_metrics(user: Any, scope: FigureScope) -> dict[str, Yearly]:
     return _grouped(qs, "start_date", engaged_experts=Count("professional_id", distinct=True))
 
 
+def _distinct_totals(user: Any, scope: FigureScope) -> dict[str, int]:
+    experts = scoped_sessions(user, scope).aggregate(n=Count("expert_id", distinct=True))["n"]
+    engagements = _year_filter(access.engagements_visible_to(user).filter(_programme_q(scope)), scope, "start_date")
+    engaged = engagements.order_by().aggregate(n=Count("professional_id", distinct=True))["n"]
+    return {"visiting_experts": int(experts or 0), "engaged_experts": int(engaged or 0)}
+
+
 def _add(a: Yearly, b: Yearly) -> Yearly:
     return {y: a.get(y, 0) + b.get(y, 0) for y in set(a) | set(b)}
 
@@ -307,6 +321,7 @@ def figures(user: Any, scope: FigureScope) -> Figures:
     parts.update(_referral_metrics(user, scope))
     parts.update(_engagement_metrics(user, scope))
     result = Figures(by_year=_combine(parts), specialties=[name for name, _n in specialty_rows(user, scope)])
+    result.distinct_totals = _distinct_totals(user, scope)
     result.since = scope.programme.start_date.year if scope.programme else (min(result.years, default=None))
     return result
 

@@ -7,35 +7,54 @@
   var data = JSON.parse(node.textContent);
   var L = data.labels;
 
-  function draw(id, option) {
+  function draw(id, option, empty) {
     var el = document.getElementById(id);
     if (!el) { return null; }
+    if (empty) {  // nothing to plot: the table under the chart says so
+      el.style.display = "none";
+      var numbers = el.parentNode.querySelector("details");
+      if (numbers) { numbers.open = true; }
+      return null;
+    }
     var chart = echarts.init(el);
     chart.setOption(option);
     window.addEventListener("resize", function () { chart.resize(); });
     return chart;
   }
 
+  function any(values) { return values.some(function (v) { return v > 0; }); }
+  var people = ["stationed", "attachment", "training"].filter(function (m) { return any(data.trend[m]); });
+  var visits = any(data.trend.clinic_visits);
+  var series = people.map(function (m) {
+    return {name: L[m], type: "bar", stack: "people", data: data.trend[m]};
+  });
+  if (visits) {
+    series.push({name: L.clinic_visits, type: "line", yAxisIndex: people.length ? 1 : 0, smooth: true,
+                 data: data.trend.clinic_visits});
+  }
+  var axes = [{type: "value", minInterval: 1}];
+  if (visits && people.length) { axes.push({type: "value", name: L.clinic_visits}); }
   draw("chart-trend", {
     tooltip: {trigger: "axis"}, legend: {top: 0},
-    grid: {left: 48, right: 56, bottom: 28, top: 40},
+    grid: {left: 56, right: 64, bottom: 28, top: 40},
     xAxis: {type: "category", data: data.years},
-    yAxis: [{type: "value", minInterval: 1, name: L.stationed.slice(-2)}, {type: "value", name: L.clinic_visits}],
-    series: ["stationed", "attachment", "training"].map(function (m) {
-      return {name: L[m], type: "bar", stack: "people", data: data.trend[m]};
-    }).concat([{name: L.clinic_visits, type: "line", yAxisIndex: 1, smooth: true, data: data.trend.clinic_visits}])
-  });
+    yAxis: axes,
+    series: series
+  }, !series.length);
 
   var specialties = data.specialties.slice().reverse();
+  var kinds = ["stationed", "attachment", "training", "visiting"].filter(function (m) {
+    return any(specialties.map(function (s) { return s[m]; }));
+  });
   draw("chart-specialty", {
     tooltip: {trigger: "axis", axisPointer: {type: "shadow"}}, legend: {top: 0},
     grid: {left: 100, right: 16, bottom: 24, top: 40},
     xAxis: {type: "value", minInterval: 1},
     yAxis: {type: "category", data: specialties.map(function (s) { return s.name; })},
-    series: ["stationed", "attachment", "training", "visiting"].map(function (m) {
+    series: kinds.map(function (m) {
       return {name: L[m], type: "bar", stack: "n", data: specialties.map(function (s) { return s[m]; })};
     })
-  });
+  }, !specialties.length);
 
   var cities = {};
   data.flows.forEach(function (f) {
@@ -61,7 +80,7 @@
                  lineStyle: {width: 1 + 5 * f.people / maxPeople}};
        })}
     ]
-  });
+  }, !located.length);
 
   var experts = data.experts.slice().reverse();
   draw("chart-experts", {
@@ -70,7 +89,7 @@
     xAxis: {type: "value", minInterval: 1},
     yAxis: {type: "category", data: experts.map(function (e) { return e.name; })},
     series: [{name: L.clinic_visits, type: "bar", data: experts.map(function (e) { return e.visits; })}]
-  });
+  }, !experts.length);
 
   var box = document.getElementById("gauges");
   if (box) {
@@ -79,7 +98,9 @@
       el.className = "gauge";
       box.appendChild(el);
       echarts.init(el).setOption({
-        series: [{type: "gauge", min: 0, max: Math.max(100, g.percent), progress: {show: true},
+        series: [{type: "gauge", min: 0, max: Math.max(100, g.percent), progress: {show: true, width: 12},
+                  axisLine: {lineStyle: {width: 12}}, axisTick: {show: false}, splitLine: {show: false},
+                  axisLabel: {show: false}, pointer: {show: false}, anchor: {show: false},
                   detail: {formatter: "{value}%", fontSize: 16, offsetCenter: [0, "60%"]},
                   title: {offsetCenter: [0, "95%"], fontSize: 11},
                   data: [{value: g.percent, name: g.label}]}]
