@@ -29,6 +29,7 @@ from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value,
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from medbridge.accounts import access
 from medbridge.activities.models import COURSE_KINDS, ActivityKind
@@ -39,27 +40,27 @@ from medbridge.programmes.models import Programme, Target, TargetMetric
 from medbridge.referrals.models import Direction
 
 # The metrics, in the order pages and reports show them.
-METRICS: dict[str, str] = {
-    "stationed": "驻点帮扶人次",
-    "attachment": "挂职学习人次",
-    "training": "进修人次",
-    "visiting_postings": "柔性坐诊派驻",
-    "person_days": "驻点人天",
-    "visiting_experts": "坐诊专家人数",
-    "sessions_held": "坐诊场次",
-    "clinic_visits": "坐诊人次",
-    "free_clinic_patients": "义诊人次",
-    "surgeries": "手术例数",
-    "new_techniques": "新技术新项目",
-    "people_trained": "培训人数",
-    "lectures": "讲座场次",
-    "lecture_attendance": "讲座听众人次",
-    "courses": "培训班",
-    "activity_attendance": "活动参加人次",
-    "referrals_up": "上转人次",
-    "referrals_down": "下转人次",
-    "consultations": "远程会诊",
-    "engaged_experts": "聘任专家",
+METRICS: dict[str, Any] = {
+    "stationed": gettext_lazy("驻点帮扶人次"),
+    "attachment": gettext_lazy("挂职学习人次"),
+    "training": gettext_lazy("进修人次"),
+    "visiting_postings": gettext_lazy("柔性坐诊派驻"),
+    "person_days": gettext_lazy("驻点人天"),
+    "visiting_experts": gettext_lazy("坐诊专家人数"),
+    "sessions_held": gettext_lazy("坐诊场次"),
+    "clinic_visits": gettext_lazy("坐诊人次"),
+    "free_clinic_patients": gettext_lazy("义诊人次"),
+    "surgeries": gettext_lazy("手术例数"),
+    "new_techniques": gettext_lazy("新技术新项目"),
+    "people_trained": gettext_lazy("培训人数"),
+    "lectures": gettext_lazy("讲座场次"),
+    "lecture_attendance": gettext_lazy("讲座听众人次"),
+    "courses": gettext_lazy("培训班"),
+    "activity_attendance": gettext_lazy("活动参加人次"),
+    "referrals_up": gettext_lazy("上转人次"),
+    "referrals_down": gettext_lazy("下转人次"),
+    "consultations": gettext_lazy("远程会诊"),
+    "engaged_experts": gettext_lazy("聘任专家"),
 }
 
 # Which figure a programme target is measured against.
@@ -124,7 +125,7 @@ class Figures:
         """(metric, label, values aligned with ``years``, total) for tables."""
         years = self.years
         return [
-            (m, _(label), [self.value(m, y) for y in years], self.total(m))
+            (m, str(label), [self.value(m, y) for y in years], self.total(m))
             for m, label in METRICS.items()
             if self.total(m)
         ]

@@ -48,7 +48,7 @@ class Report:
     def year_rows(self) -> list[tuple[str, int, int]]:
         """(label, this year, since the start) for every metric with a figure."""
         c = self.cumulative
-        return [(_(label), c.value(m, self.year), c.total(m)) for m, label in selectors.METRICS.items() if c.total(m)]
+        return [(str(label), c.value(m, self.year), c.total(m)) for m, label in selectors.METRICS.items() if c.total(m)]
 
 
 def _quiet(done: int, total: int) -> None:

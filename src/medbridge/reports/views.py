@@ -65,7 +65,7 @@ def _chart_data(result: selectors.Figures, scope: FigureScope, user: Any) -> dic
             for f in flows
         ],
         "experts": [{"name": e.name, "visits": e.visits} for e in experts],
-        "labels": {m: str(_(label)) for m, label in selectors.METRICS.items()}
+        "labels": {m: str(label) for m, label in selectors.METRICS.items()}
         | {"visiting": str(_("柔性坐诊")), "percent": str(_("完成率"))},
     }
 
