@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/medbridge
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: install demo serve test lint typecheck pytest bench bench-planning messages clean
+.PHONY: install demo serve test lint typecheck pytest bench bench-planning bench-reports messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench: install
 
 bench-planning: install
 	$(BIN)/python bench/run.py planning
+
+bench-reports: install
+	$(BIN)/python bench/run.py reports
 
 messages: install
 	cd src/medbridge && ../../$(BIN)/medbridge makemessages -l en --no-obsolete && ../../$(BIN)/medbridge compilemessages

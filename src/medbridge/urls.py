@@ -17,6 +17,7 @@ urlpatterns = [
     path("referrals/", include("medbridge.referrals.urls")),
     path("activities/", include("medbridge.activities.urls")),
     path("clinics/", include("medbridge.clinics.urls")),
+    path("reports/", include("medbridge.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

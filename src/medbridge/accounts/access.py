@@ -718,3 +718,19 @@ def access_public_expert(pk: Any) -> Professional:
     )
     expert: Professional = _get_or_404(experts, pk)
     return expert
+
+
+# --- Reports -----------------------------------------------------------------------
+
+
+def report_jobs_visible_to(user: Actor) -> QuerySet[Any]:
+    """A requested report (and the file it made) belongs to whoever asked for it."""
+    from medbridge.reports.models import ReportJob
+
+    if not getattr(user, "is_authenticated", False):
+        return ReportJob.objects.none()
+    return ReportJob.objects.filter(user_id=user.pk).select_related("programme")
+
+
+def access_report_job(user: Actor, pk: Any) -> Any:
+    return _get_or_404(report_jobs_visible_to(user), pk)
