@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "medbridge.referrals",
     "medbridge.activities",
     "medbridge.clinics",
+    "medbridge.fhir",
     "medbridge.web",
 ]
 

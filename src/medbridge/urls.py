@@ -19,4 +19,5 @@ urlpatterns = [
     path("clinics/", include("medbridge.clinics.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("fhir/R4/", include("medbridge.fhir.urls")),
 ]

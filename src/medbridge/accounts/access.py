@@ -718,3 +718,21 @@ def access_public_expert(pk: Any) -> Professional:
     )
     expert: Professional = _get_or_404(experts, pk)
     return expert
+
+
+# --- FHIR ------------------------------------------------------------------------
+
+
+def bookings_visible_to(user: Actor) -> QuerySet[Any]:
+    """Bookings (FHIR Appointments) are for those who run the host's desk: the
+    host institution's administrators, commission officers over it and system
+    administrators. Professionals, auditors and anonymous clients get none."""
+    from medbridge.clinics.models import Booking
+
+    qs = Booking.objects.select_related("session__expert", "session__host", "session__department")
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return qs
+    if role in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN):
+        return qs.filter(session__host__in=institutions_visible_to(user))
+    return qs.none()
