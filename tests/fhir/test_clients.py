@@ -17,6 +17,9 @@ from medbridge.accounts.services import api_token_create
 from medbridge.directory.models import Institution
 from tests.fhir.conftest import World
 
+# Transactional (the live server reads committed rows), so pytest-django runs these after the others.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture
 def secret(sysadmin: User) -> str:
