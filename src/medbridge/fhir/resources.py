@@ -208,7 +208,9 @@ PRACTITIONER_ROLE = ResourceType(
     (
         Source(
             "posting-",
-            lambda user: access.postings_visible_to(user).select_related("professional__specialty"),
+            lambda user: access.postings_visible_to(user).select_related(
+                "professional__specialty", "host_department__specialty"
+            ),
             mappers.posting_role,
             {
                 "organization": search.references("host_institution_id"),
