@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "medbridge.activities",
     "medbridge.clinics",
     "medbridge.reports",
+    "medbridge.fhir",
     "medbridge.web",
 ]
 

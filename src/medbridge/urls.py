@@ -20,4 +20,5 @@ urlpatterns = [
     path("reports/", include("medbridge.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("fhir/R4/", include("medbridge.fhir.urls")),
 ]

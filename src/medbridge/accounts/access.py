@@ -734,3 +734,21 @@ def report_jobs_visible_to(user: Actor) -> QuerySet[Any]:
 
 def access_report_job(user: Actor, pk: Any) -> Any:
     return _get_or_404(report_jobs_visible_to(user), pk)
+
+
+# --- FHIR ------------------------------------------------------------------------
+
+
+def bookings_visible_to(user: Actor) -> QuerySet[Any]:
+    """Bookings (FHIR Appointments) are for those who run the host's desk: the
+    host institution's administrators, commission officers over it and system
+    administrators. Professionals, auditors and anonymous clients get none."""
+    from medbridge.clinics.models import Booking
+
+    qs = Booking.objects.select_related("session__expert", "session__host", "session__department")
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return qs
+    if role in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN):
+        return qs.filter(session__host__in=institutions_visible_to(user))
+    return qs.none()
