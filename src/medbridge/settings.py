@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "medbridge.postings",
     "medbridge.referrals",
     "medbridge.activities",
+    "medbridge.planning",
     "medbridge.web",
 ]
 
