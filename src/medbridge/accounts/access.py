@@ -641,3 +641,34 @@ def follow_ups_visible_to(user: Actor) -> QuerySet[FollowUp]:
 def access_follow_up(user: Actor, pk: Any) -> FollowUp:
     follow_up: FollowUp = _get_or_404(follow_ups_visible_to(user), pk)
     return follow_up
+
+
+# --- Planning: matching rounds and visiting-schedule plans --------------------------
+
+
+def matching_rounds_visible_to(user: Actor) -> QuerySet[Any]:
+    """A round is as visible as its programme."""
+    from medbridge.planning.models import MatchingRound
+
+    return MatchingRound.objects.select_related("programme").filter(programme__in=programmes_visible_to(user))
+
+
+def access_matching_round(user: Actor, pk: Any, *, for_write: bool = False) -> Any:
+    round_ = _get_or_404(matching_rounds_visible_to(user), pk)
+    if for_write:
+        require_can_edit_programme(user, round_.programme)
+    return round_
+
+
+def schedule_plans_visible_to(user: Actor) -> QuerySet[Any]:
+    """A visiting-schedule plan is as visible as its programme."""
+    from medbridge.planning.models import SchedulePlan
+
+    return SchedulePlan.objects.select_related("programme").filter(programme__in=programmes_visible_to(user))
+
+
+def access_schedule_plan(user: Actor, pk: Any, *, for_write: bool = False) -> Any:
+    plan = _get_or_404(schedule_plans_visible_to(user), pk)
+    if for_write:
+        require_can_edit_programme(user, plan.programme)
+    return plan

@@ -127,6 +127,9 @@ class ApplicationChoice(models.Model):
             models.UniqueConstraint(fields=["application", "department"], name="choice_unique_department"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.department}"
+
 
 class DepartmentRanking(models.Model):
     """A host department's own ranking of one applicant (1 = most wanted), used when
@@ -144,6 +147,9 @@ class DepartmentRanking(models.Model):
             models.UniqueConstraint(fields=["department", "application"], name="ranking_unique_application"),
             models.UniqueConstraint(fields=["department", "rank"], name="ranking_unique_rank"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.rank}. {self.application}"
 
 
 class HostDemand(models.Model):
@@ -221,3 +227,6 @@ class PlannedSession(models.Model):
         ordering = ["plan", "day", "department__name"]
         verbose_name = _("计划坐诊")
         verbose_name_plural = _("计划坐诊")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.expert.name} → {self.department.name}"

@@ -25,7 +25,7 @@ from medbridge.accounts import access
 from medbridge.accounts.audit import acting_as
 from medbridge.directory.models import Department, Institution, Professional
 from medbridge.directory.services import Errors, data_values
-from medbridge.planning import adapters
+from medbridge.planning.adapters import matching as adapters
 from medbridge.planning.matching import InvalidMatchingInput, solve
 from medbridge.planning.models import (
     Application,

@@ -1,0 +1,133 @@
+"""Visiting-schedule plans on the database: demand, solve, explain, adjust."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from medbridge.accounts.models import User
+from medbridge.directory.models import Department, Institution
+from medbridge.planning import services
+from medbridge.planning.models import PlanStatus, SchedulePlan
+from medbridge.programmes import services as programme_services
+from medbridge.programmes.models import PartyRole, Programme, ProgrammeKind
+from tests.factories import DepartmentFactory, InstitutionFactory, ProfessionalFactory, region, specialty
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 3, 2)
+
+
+@pytest.fixture
+def county_cardiology(db: None) -> Department:
+    county = InstitutionFactory(name="长子县人民医院", region=region("140428"))
+    return DepartmentFactory(institution=county, name="心内科", specialty=specialty("03.04"))
+
+
+@pytest.fixture
+def alliance(admin_a: User, hospital_a: Institution, county_cardiology: Department) -> Programme:
+    programme = programme_services.programme_create(
+        actor=admin_a,
+        data=programme_services.ProgrammeData(
+            kind=ProgrammeKind.MEDICAL_ALLIANCE, name="长治市心血管专科联盟", start_date=date(2024, 1, 1)
+        ),
+        first_party=programme_services.PartyData(institution=hospital_a, role=PartyRole.LEAD),
+    )
+    programme_services.party_add(
+        actor=admin_a,
+        programme=programme,
+        data=programme_services.PartyData(institution=county_cardiology.institution, role=PartyRole.RECIPIENT),
+    )
+    for name in ("赵心", "钱诚"):
+        expert = ProfessionalFactory(name=name, institution=hospital_a, specialty=specialty("03.04"))
+        programme_services.engagement_create(
+            actor=admin_a,
+            data=programme_services.EngagementData(
+                professional=expert, programme=programme, start_date=date(2024, 1, 1)
+            ),
+        )
+    return programme
+
+
+def with_demand(admin_a: User, programme: Programme, department: Department) -> None:
+    for code, weight in (("03.04", 3), ("04.01", 2)):
+        services.host_demand_add(
+            actor=admin_a,
+            programme=programme,
+            data=services.DemandData(
+                department=department, specialty=specialty(code), sessions_per_week=1, weight=weight
+            ),
+        )
+
+
+def solved_plan(admin_a: User, programme: Programme, weeks: int = 4) -> SchedulePlan:
+    return services.plan_start(
+        actor=admin_a, data=services.PlanData(programme=programme, start_date=MONDAY, weeks=weeks)
+    )
+
+
+@pytest.fixture
+def plan(admin_a: User, alliance: Programme, county_cardiology: Department, settings: object) -> SchedulePlan:
+    settings.IMPORTS_INLINE = True  # type: ignore[attr-defined]
+    with_demand(admin_a, alliance, county_cardiology)
+    return solved_plan(admin_a, alliance)
+
+
+def test_a_plan_covers_cardiology_and_explains_the_missing_surgeon(plan: SchedulePlan) -> None:
+    assert plan.status == PlanStatus.READY
+    sessions = list(plan.sessions.all())
+    # Two experts, a visit at most every two weeks each, one session asked a week: all four weeks.
+    assert len(sessions) == 4
+    assert all(s.specialty.code == "03.04" and s.day.weekday() < 5 for s in sessions)
+    (outcome,) = plan.outcomes
+    assert outcome["demand"] == 8 and outcome["covered"] == 4
+    assert outcome["no_expert"] == 4 and outcome["missing"] == ["普通外科专业"]
+
+
+def test_moving_a_session_refuses_a_weekend_and_a_day_outside_the_plan(admin_a: User, plan: SchedulePlan) -> None:
+    session = plan.sessions.first()
+    assert session is not None
+    with pytest.raises(ValidationError) as error:
+        services.plan_session_move(actor=admin_a, session=session, day=MONDAY + timedelta(days=5))
+    assert "工作日" in str(error.value)
+    with pytest.raises(ValidationError):
+        services.plan_session_move(actor=admin_a, session=session, day=MONDAY + timedelta(weeks=9))
+    services.plan_session_move(actor=admin_a, session=session, day=MONDAY + timedelta(days=3))
+    session.refresh_from_db()
+    assert session.day == MONDAY + timedelta(days=3)
+
+
+def test_a_plan_needs_demand_and_a_monday(admin_a: User, alliance: Programme) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.plan_start(
+            actor=admin_a, data=services.PlanData(programme=alliance, start_date=MONDAY + timedelta(days=1), weeks=4)
+        )
+    assert set(error.value.message_dict) == {"start_date", "programme"}
+
+
+def test_the_plan_page_shows_the_heatmap_and_the_unmet_demand(login: object, admin_a: User, plan: SchedulePlan) -> None:
+    client: Client = login(admin_a)  # type: ignore[operator]
+    page = client.get(f"/planning/plans/{plan.pk}/").content.decode()
+    assert 'id="heatmap"' in page and "echarts.min.js" in page
+    assert "没有可派的该专科专家" in page and "普通外科专业" in page
+    assert page.count("赵心") + page.count("钱诚") == 4
+
+
+def test_an_outsider_cannot_see_the_plan(login: object, outsider: User, plan: SchedulePlan) -> None:
+    client: Client = login(outsider)  # type: ignore[operator]
+    assert client.get(f"/planning/plans/{plan.pk}/").status_code == 404
+
+
+def test_a_plan_started_from_the_page_is_solved(
+    login: object, admin_a: User, alliance: Programme, county_cardiology: Department, settings: object
+) -> None:
+    settings.IMPORTS_INLINE = True  # type: ignore[attr-defined]
+    with_demand(admin_a, alliance, county_cardiology)
+    client: Client = login(admin_a)  # type: ignore[operator]
+    response = client.post("/planning/plans/new/", {"programme": alliance.pk, "start_date": "2026-03-02", "weeks": 2})
+    plan = SchedulePlan.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/planning/plans/{plan.pk}/"
+    assert plan.status == PlanStatus.READY and plan.sessions.count() == 2
