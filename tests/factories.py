@@ -77,3 +77,32 @@ class UserFactory(DjangoModelFactory):  # type: ignore[misc]
         self.set_password(extracted or PASSWORD)
         if create:
             self.save()
+
+
+def _next_week() -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.localdate() + timedelta(days=7)
+
+
+def _clock(hour: int) -> Any:
+    from datetime import time
+
+    return time(hour, 0)
+
+
+class ClinicSessionFactory(DjangoModelFactory):  # type: ignore[misc]
+    """A public clinic next week, 08:00–12:00, 20 places."""
+
+    class Meta:
+        model = "clinics.ClinicSession"
+
+    expert = factory.SubFactory(ProfessionalFactory)
+    host = factory.SubFactory(InstitutionFactory)
+    kind = "clinic"
+    date = factory.LazyFunction(_next_week)
+    start_time = factory.LazyFunction(lambda: _clock(8))
+    end_time = factory.LazyFunction(lambda: _clock(12))
+    capacity = 20

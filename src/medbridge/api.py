@@ -84,6 +84,7 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 def _register_routers() -> None:
     from medbridge.activities.api import router as activities_router
+    from medbridge.clinics.api import router as clinics_router
     from medbridge.directory.api import reference_router, router
     from medbridge.postings.api import router as postings_router
     from medbridge.programmes.api import router as programmes_router
@@ -94,6 +95,7 @@ def _register_routers() -> None:
     api.add_router("/", postings_router)
     api.add_router("/", referrals_router)
     api.add_router("/", activities_router)
+    api.add_router("/", clinics_router)
     api.add_router("/reference/", reference_router)
 
 

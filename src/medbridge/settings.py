@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "medbridge.postings",
     "medbridge.referrals",
     "medbridge.activities",
+    "medbridge.clinics",
     "medbridge.planning",
     "medbridge.web",
 ]
@@ -215,3 +216,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("MEDBRIDGE_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Clinics and public booking ---------------------------------------------
+
+CLINIC_WAITLIST_SIZE = env_int("MEDBRIDGE_CLINIC_WAITLIST", 10, minimum=0)  # per session
+# How far ahead the public sees and books sessions (号源 open four weeks ahead).
+CLINIC_BOOKING_HORIZON_DAYS = env_int("MEDBRIDGE_CLINIC_BOOKING_HORIZON_DAYS", 28, minimum=1)
+CLINIC_MAX_ACTIVE_BOOKINGS = env_int("MEDBRIDGE_CLINIC_MAX_ACTIVE_BOOKINGS", 3, minimum=1)  # per phone
+# Booking and cancellation attempts per client address per hour (Django's cache).
+CLINIC_REQUESTS_PER_HOUR = env_int("MEDBRIDGE_CLINIC_REQUESTS_PER_HOUR", 30, minimum=1)
+# Behind a reverse proxy the client address is the first of X-Forwarded-For.
+CLINIC_TRUST_FORWARDED_FOR = env_bool("MEDBRIDGE_TRUST_FORWARDED_FOR", False)
+CLINIC_ANONYMISE_AFTER_DAYS = env_int("MEDBRIDGE_CLINIC_ANONYMISE_AFTER_DAYS", 90, minimum=1)
+# Dotted path of the class that sends patients' text messages (see clinics/notify.py).
+NOTIFY_CHANNEL = env_str("MEDBRIDGE_NOTIFY_CHANNEL", "medbridge.clinics.notify.LogChannel")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("postings/", include("medbridge.postings.urls")),
     path("referrals/", include("medbridge.referrals.urls")),
     path("activities/", include("medbridge.activities.urls")),
+    path("clinics/", include("medbridge.clinics.urls")),
     path("planning/", include("medbridge.planning.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -160,3 +160,16 @@ def test_demo_accounts_see_their_programmes(seeded: DemoResult) -> None:
     assert demo.FUQING not in gangcha
     gaoping = set(programmes_visible_to(User.objects.get(username="gaoping")).values_list("name", flat=True))
     assert gaoping == {demo.ALLIANCE, demo.TRUSTEESHIP}
+
+
+def test_the_233_experts_weekly_clinics_add_up_to_over_40000_visits(seeded: DemoResult) -> None:
+    from medbridge.clinics.models import ClinicSession
+    from medbridge.clinics.selectors import visit_totals
+
+    flexible = ClinicSession.objects.filter(programme__name=demo.FLEXIBLE)
+    totals = visit_totals(flexible.filter(status="held"))
+    assert flexible.values("expert").distinct().count() == 233
+    assert totals.visits > 40_000 and totals.visits == seeded.clinics.visits
+    assert flexible.filter(status="scheduled", booked__gt=0).exists()
+    assert flexible.filter(status="scheduled", waitlisted__gt=0).exists()
+    assert seed_demo().clinics.sessions_upcoming == 0

@@ -150,3 +150,23 @@ def test_a_batch_is_created_with_its_members_and_approved_by_the_commission(
     assert approved.status_code == 200 and approved.json()["approved_at"]
     assert set(Posting.objects.values_list("status", flat=True)) == {PostingStatus.APPROVED}
     assert date(2025, 3, 1) == Posting.objects.first().planned_start  # type: ignore[union-attr]
+
+
+def test_a_clinic_session_may_belong_to_a_posting_only_at_its_host_and_in_its_period(
+    login: Any, weihai_admin: User, gangcha_admin: User, stationed: Posting, gangcha_hospital: Institution
+) -> None:
+    body = {
+        "expert_id": stationed.professional_id,
+        "host_id": gangcha_hospital.pk,
+        "date": "2024-04-09",
+        "start_time": "08:00",
+        "end_time": "11:30",
+        "capacity": 20,
+        "posting_id": stationed.pk,
+    }
+    client = login(gangcha_admin)
+    made = post(client, "/api/v1/clinics/sessions", body)
+    assert made.status_code == 201, made.content
+    assert made.json()["posting_id"] == stationed.pk and made.json()["programme_id"] == stationed.programme_id
+    late = post(client, "/api/v1/clinics/sessions", body | {"date": "2024-10-08"})
+    assert late.status_code == 422 and "坐诊日期须在派驻期间" in late.json()["error"]["fields"]["posting"][0]

@@ -643,6 +643,83 @@ def access_follow_up(user: Actor, pk: Any) -> FollowUp:
     return follow_up
 
 
+# --- Clinics ---------------------------------------------------------------------
+
+
+def clinic_sessions_visible_to(user: Actor) -> QuerySet[Any]:
+    """Sessions held at an institution in the user's scope, sessions of a programme
+    the user sees, and for a professional their own sessions."""
+    from medbridge.clinics.models import ClinicSession
+
+    qs = ClinicSession.objects.select_related("expert__title", "expert__institution", "host", "department")
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return qs
+    if role == Role.PROFESSIONAL:
+        return qs.filter(expert_id=user.professional_id) if user.professional_id else qs.none()
+    if role in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN):
+        return qs.filter(Q(host__in=institutions_visible_to(user)) | Q(programme__in=programmes_visible_to(user)))
+    return qs.none()
+
+
+def can_plan_clinics(user: Actor) -> bool:
+    return _role(user) in (Role.SYSTEM_ADMIN, Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN)
+
+
+def can_manage_clinic_host(user: Actor, host: Institution) -> bool:
+    """Sessions are planned, run and counted by the host hospital (or its commission)."""
+    return _role(user) != Role.PROFESSIONAL and can_manage_institution(user, host)
+
+
+def require_can_manage_clinic_host(user: Actor, host: Institution) -> None:
+    if not can_manage_clinic_host(user, host):
+        raise PermissionDenied(_("只有坐诊医院及其主管卫健委可以管理“%(name)s”的坐诊") % {"name": host.name})
+
+
+def access_clinic_session(user: Actor, pk: Any, *, for_write: bool = False) -> Any:
+    session = _get_or_404(clinic_sessions_visible_to(user), pk)
+    if for_write:
+        require_can_manage_clinic_host(user, session.host)
+    return session
+
+
+def clinic_sessions_public() -> QuerySet[Any]:
+    """What anyone may see without signing in: scheduled sessions of the bookable
+    kinds that have not yet ended and open for booking (within the horizon)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from medbridge.clinics.models import PUBLIC_KINDS, ClinicSession, SessionStatus
+
+    now = timezone.localtime()
+    not_over = Q(date__gt=now.date()) | Q(date=now.date(), end_time__gt=now.time())
+    return (
+        ClinicSession.objects.select_related(
+            "expert__title", "expert__institution", "expert__specialty", "host__region", "department"
+        )
+        .filter(status=SessionStatus.SCHEDULED, kind__in=PUBLIC_KINDS, date__gte=now.date())
+        .filter(date__lte=now.date() + timedelta(days=settings.CLINIC_BOOKING_HORIZON_DAYS))
+        .filter(not_over)
+    )
+
+
+def access_public_clinic_session(pk: Any) -> Any:
+    return _get_or_404(clinic_sessions_public(), pk)
+
+
+def access_public_expert(pk: Any) -> Professional:
+    """An expert's public page exists only while they hold bookable sessions: the
+    public sees no one else in the directory, and only name, title, employer,
+    specialty and introduction."""
+    experts = Professional.objects.select_related("title", "institution", "specialty").filter(
+        pk__in=clinic_sessions_public().values("expert_id")
+    )
+    expert: Professional = _get_or_404(experts, pk)
+    return expert
+
+
 # --- Planning: matching rounds and visiting-schedule plans --------------------------
 
 

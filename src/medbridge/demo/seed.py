@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from medbridge.accounts.models import User
-from medbridge.demo import accounts, activities, directory, postings, programmes, referrals
+from medbridge.demo import accounts, activities, clinics, directory, postings, programmes, referrals
 from medbridge.demo.names import NameMaker
 from medbridge.directory.models import (
     HospitalGrade,
@@ -30,6 +30,7 @@ class DemoResult:
     postings: postings.PostingReport
     referrals: referrals.ReferralReport
     activities: activities.ActivityReport
+    clinics: clinics.ClinicReport
 
 
 def seed_demo(*, scale: int = 0) -> DemoResult:
@@ -44,6 +45,7 @@ def seed_demo(*, scale: int = 0) -> DemoResult:
         posting_report = postings.seed_postings(actor=system)
         referral_report = referrals.seed_referrals(actor=system)
         activity_report = activities.seed_activities(actor=system)
+        clinic_report = clinics.seed_clinics(actor=system)
         inst, people = seed_synthetic(scale) if scale else (0, 0)
     return DemoResult(
         directory=report,
@@ -54,6 +56,7 @@ def seed_demo(*, scale: int = 0) -> DemoResult:
         postings=posting_report,
         referrals=referral_report,
         activities=activity_report,
+        clinics=clinic_report,
     )
 
 

@@ -37,6 +37,11 @@ class Command(BaseCommand):
             f"activities: {act.activities} activities, {act.participants} participants, {act.pledges} pledges, "
             f"{act.hometown_experts} named hometown experts created"
         )
+        c = result.clinics
+        self.stdout.write(
+            f"clinics: {c.sessions_history} past and {c.sessions_upcoming} upcoming sessions, "
+            f"{c.visits} patient visits, {c.bookings} bookings created"
+        )
         if result.synthetic_institutions:
             self.stdout.write(
                 f"synthetic: {result.synthetic_institutions} institutions, {result.synthetic_professionals} people"
