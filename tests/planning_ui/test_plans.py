@@ -131,3 +131,28 @@ def test_a_plan_started_from_the_page_is_solved(
     plan = SchedulePlan.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/planning/plans/{plan.pk}/"
     assert plan.status == PlanStatus.READY and plan.sessions.count() == 2
+
+
+def test_accepting_creates_clinic_sessions_through_the_host_side(city_officer: User, plan: SchedulePlan) -> None:
+    from medbridge.clinics.models import ClinicSession
+
+    assert services.plan_accept(actor=city_officer, plan=plan) == 4
+    clinics = ClinicSession.objects.filter(programme=plan.programme)
+    assert clinics.count() == 4
+    assert {c.department.name for c in clinics} == {"心内科"}
+    assert all(c.engagement is not None for c in clinics)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACCEPTED
+
+
+def test_a_lead_who_does_not_run_the_host_cannot_accept_and_nothing_is_written(
+    admin_a: User, plan: SchedulePlan
+) -> None:
+    from medbridge.clinics.models import ClinicSession
+
+    with pytest.raises(ValidationError) as error:
+        services.plan_accept(actor=admin_a, plan=plan)
+    assert "长子县人民医院" in str(error.value)
+    assert not ClinicSession.objects.exists()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.READY
