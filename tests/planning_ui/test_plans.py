@@ -9,58 +9,15 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from medbridge.accounts.models import User
-from medbridge.directory.models import Department, Institution
+from medbridge.directory.models import Department
 from medbridge.planning import services
 from medbridge.planning.models import PlanStatus, SchedulePlan
-from medbridge.programmes import services as programme_services
-from medbridge.programmes.models import PartyRole, Programme, ProgrammeKind
-from tests.factories import DepartmentFactory, InstitutionFactory, ProfessionalFactory, region, specialty
+from medbridge.programmes.models import Programme
+from tests.planning_ui.conftest import with_demand
 
 pytestmark = pytest.mark.django_db
 
 MONDAY = date(2026, 3, 2)
-
-
-@pytest.fixture
-def county_cardiology(db: None) -> Department:
-    county = InstitutionFactory(name="长子县人民医院", region=region("140428"))
-    return DepartmentFactory(institution=county, name="心内科", specialty=specialty("03.04"))
-
-
-@pytest.fixture
-def alliance(admin_a: User, hospital_a: Institution, county_cardiology: Department) -> Programme:
-    programme = programme_services.programme_create(
-        actor=admin_a,
-        data=programme_services.ProgrammeData(
-            kind=ProgrammeKind.MEDICAL_ALLIANCE, name="长治市心血管专科联盟", start_date=date(2024, 1, 1)
-        ),
-        first_party=programme_services.PartyData(institution=hospital_a, role=PartyRole.LEAD),
-    )
-    programme_services.party_add(
-        actor=admin_a,
-        programme=programme,
-        data=programme_services.PartyData(institution=county_cardiology.institution, role=PartyRole.RECIPIENT),
-    )
-    for name in ("赵心", "钱诚"):
-        expert = ProfessionalFactory(name=name, institution=hospital_a, specialty=specialty("03.04"))
-        programme_services.engagement_create(
-            actor=admin_a,
-            data=programme_services.EngagementData(
-                professional=expert, programme=programme, start_date=date(2024, 1, 1)
-            ),
-        )
-    return programme
-
-
-def with_demand(admin_a: User, programme: Programme, department: Department) -> None:
-    for code, weight in (("03.04", 3), ("04.01", 2)):
-        services.host_demand_add(
-            actor=admin_a,
-            programme=programme,
-            data=services.DemandData(
-                department=department, specialty=specialty(code), sessions_per_week=1, weight=weight
-            ),
-        )
 
 
 def solved_plan(admin_a: User, programme: Programme, weeks: int = 4) -> SchedulePlan:
