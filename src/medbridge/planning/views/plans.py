@@ -80,7 +80,7 @@ def _heatmap(plan: SchedulePlan) -> dict[str, Any] | None:
     if plan.status not in (PlanStatus.READY, PlanStatus.ACCEPTED):
         return None
     heatmap = asdict(selectors.plan_heatmap(plan))
-    heatmap["height"] = 90 + 26 * len(heatmap["hosts"])
+    heatmap["height"] = 120 + 26 * len(heatmap["hosts"])
     return heatmap
 
 
