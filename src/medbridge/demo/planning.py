@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from medbridge.demo.programmes import FUQING, FUQING_STATIONS
-from medbridge.directory.models import Department, Professional
+from medbridge.directory.models import Department, Institution, Professional
 from medbridge.planning import services
 from medbridge.planning.models import RankingRule, RoundKind
 from medbridge.programmes.models import Programme
@@ -60,11 +60,12 @@ def _round(actor: Any, programme: Programme) -> int:
         for hospital, name, quota, rule in ROUND_DEPARTMENTS
     ]
     rng = random.Random(2026)
-    people = Professional.objects.filter(institution__name="福清市医院", postings__isnull=True, title__isnull=False)
-    for n, person in enumerate(people.select_related("institution").order_by("pk")[:APPLICANTS]):
+    home = Institution.objects.get(name="福清市医院")
+    people = Professional.objects.filter(institution=home, postings__isnull=True, title__isnull=False)
+    for n, person in enumerate(people.order_by("pk")[:APPLICANTS]):
         choices = rng.sample(departments, k=rng.randint(1, len(departments)))
         data = services.ApplicationData(
-            professional=person, home_institution=person.institution, years_of_service=3 + (n * 5) % 17, choices=choices
+            professional=person, home_institution=home, years_of_service=3 + (n * 5) % 17, choices=choices
         )
         services.application_add(actor=actor, round_=round_, data=data)
     return min(APPLICANTS, people.count())

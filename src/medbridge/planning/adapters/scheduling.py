@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from medbridge.directory.models import Department, Institution, Professional, Specialty
+from medbridge.directory.models import Department, Institution, Professional, Region, Specialty
 from medbridge.planning.models import HostDemand, SchedulePlan
 from medbridge.planning.scheduling import Expert, Host, HostOutcome, ScheduleProblem, Session
 from medbridge.programmes.models import Engagement
@@ -43,7 +43,7 @@ class PlanInput:
 def _place(institution: Institution) -> tuple[float, float] | None:
     if institution.latitude is not None and institution.longitude is not None:
         return institution.latitude, institution.longitude
-    region = institution.region
+    region: Region | None = institution.region
     while region is not None:
         if region.latitude is not None and region.longitude is not None:
             return region.latitude, region.longitude

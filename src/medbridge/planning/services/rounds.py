@@ -238,6 +238,9 @@ def round_publish(*, actor: Any, round_: MatchingRound) -> int:
         )
     )
     with transaction.atomic(), acting_as(actor):
+        # Two offices pressing 发布 at once: the second waits here, then finds the round published.
+        if MatchingRound.objects.select_for_update().get(pk=round_.pk).status != RoundStatus.RUN:
+            raise ValidationError({"status": [_("只有已匹配的轮次可以发布")]})
         problems = [_publish_one(actor, round_, application) for application in placed]
         if any(problems):
             raise ValidationError({"status": [p for p in problems if p]})

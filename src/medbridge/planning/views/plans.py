@@ -53,8 +53,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if plan is not None:
         return redirect(plan)
     for field, errors in form.errors.items():
+        label = f"{form.fields[field].label}：" if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{form.fields[field].label}：{error}" if field in form.fields else error)
+            messages.error(request, f"{label}{error}")
     return redirect("planning:plan_list")
 
 
