@@ -12,7 +12,7 @@ from typing import Any
 from medbridge.demo.programmes import FUQING, FUQING_STATIONS
 from medbridge.directory.models import Department, Institution, Professional
 from medbridge.planning import services
-from medbridge.planning.models import RankingRule, RoundKind
+from medbridge.planning.models import HostDemand, MatchingRound, RankingRule, RoundKind
 from medbridge.programmes.models import Programme
 
 # Host departments of the round: (hospital, department, places, ranking rule).
@@ -22,6 +22,7 @@ ROUND_DEPARTMENTS = (
     ("沪东医学院附属妇产科医院", "产科", 2, RankingRule.NEED),
 )
 APPLICANTS = 7
+ROUND_TITLE = "2026年度赴沪进修"
 
 
 @dataclass(frozen=True)
@@ -35,16 +36,18 @@ def seed_planning(*, actor: Any) -> PlanningReport:
     programme = Programme.objects.get(name=FUQING)
     applications = _round(actor, programme)
     demands = _demand(actor, programme)
-    return PlanningReport(rounds=1, applications=applications, demands=demands)
+    return PlanningReport(rounds=1 if applications else 0, applications=applications, demands=demands)
 
 
 def _round(actor: Any, programme: Programme) -> int:
+    if MatchingRound.objects.filter(programme=programme, title=ROUND_TITLE).exists():
+        return 0  # seeded before: seeding again adds nothing
     round_ = services.round_open(
         actor=actor,
         data=services.RoundData(
             programme=programme,
             kind=RoundKind.TRAINING,
-            title="2026年度赴沪进修",
+            title=ROUND_TITLE,
             placement_start=date(2026, 9, 1),
             placement_end=date(2027, 8, 31),
         ),
@@ -76,6 +79,8 @@ def _demand(actor: Any, programme: Programme) -> int:
     for n, station in enumerate(FUQING_STATIONS):
         department = Department.objects.filter(institution__name="福清市医院", name=station.department).first()
         if department is None or department.specialty is None:
+            continue
+        if HostDemand.objects.filter(programme=programme, department=department).exists():
             continue
         data = services.DemandData(
             department=department, specialty=department.specialty, sessions_per_week=1, weight=3 - n

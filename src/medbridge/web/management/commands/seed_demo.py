@@ -44,7 +44,7 @@ class Command(BaseCommand):
         )
         pl = result.planning
         self.stdout.write(
-            f"planning: {pl.rounds} matching round, {pl.applications} applications, {pl.demands} host demands"
+            f"planning: {pl.rounds} matching rounds, {pl.applications} applications, {pl.demands} host demands"
         )
         if result.synthetic_institutions:
             self.stdout.write(
