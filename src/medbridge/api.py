@@ -86,6 +86,7 @@ def _register_routers() -> None:
     from medbridge.activities.api import router as activities_router
     from medbridge.clinics.api import router as clinics_router
     from medbridge.directory.api import reference_router, router
+    from medbridge.planning.api import router as planning_router
     from medbridge.postings.api import router as postings_router
     from medbridge.programmes.api import router as programmes_router
     from medbridge.referrals.api import router as referrals_router
@@ -96,6 +97,7 @@ def _register_routers() -> None:
     api.add_router("/", referrals_router)
     api.add_router("/", activities_router)
     api.add_router("/", clinics_router)
+    api.add_router("/", planning_router)
     api.add_router("/reference/", reference_router)
 
 

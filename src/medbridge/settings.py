@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "medbridge.clinics",
     "medbridge.reports",
     "medbridge.fhir",
+    "medbridge.planning",
     "medbridge.web",
 ]
 

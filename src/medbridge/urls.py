@@ -18,6 +18,7 @@ urlpatterns = [
     path("activities/", include("medbridge.activities.urls")),
     path("clinics/", include("medbridge.clinics.urls")),
     path("reports/", include("medbridge.reports.urls")),
+    path("planning/", include("medbridge.planning.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("fhir/R4/", include("medbridge.fhir.urls")),

@@ -8,7 +8,7 @@ which records exist; records a user may see but not change raise PermissionDenie
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -752,3 +752,38 @@ def bookings_visible_to(user: Actor) -> QuerySet[Any]:
     if role in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN):
         return qs.filter(session__host__in=institutions_visible_to(user))
     return qs.none()
+
+
+# --- Planning: matching rounds and visiting-schedule plans --------------------------
+# As in the referrals and clinics sections, the models are imported where used and
+# named at module level for the type checker only.
+if TYPE_CHECKING:
+    from medbridge.planning.models import MatchingRound, SchedulePlan
+
+
+def matching_rounds_visible_to(user: Actor) -> QuerySet[MatchingRound]:
+    """A round is as visible as its programme."""
+    from medbridge.planning.models import MatchingRound
+
+    return MatchingRound.objects.select_related("programme").filter(programme__in=programmes_visible_to(user))
+
+
+def access_matching_round(user: Actor, pk: Any, *, for_write: bool = False) -> MatchingRound:
+    round_: MatchingRound = _get_or_404(matching_rounds_visible_to(user), pk)
+    if for_write:
+        require_can_edit_programme(user, round_.programme)
+    return round_
+
+
+def schedule_plans_visible_to(user: Actor) -> QuerySet[SchedulePlan]:
+    """A visiting-schedule plan is as visible as its programme."""
+    from medbridge.planning.models import SchedulePlan
+
+    return SchedulePlan.objects.select_related("programme").filter(programme__in=programmes_visible_to(user))
+
+
+def access_schedule_plan(user: Actor, pk: Any, *, for_write: bool = False) -> SchedulePlan:
+    plan: SchedulePlan = _get_or_404(schedule_plans_visible_to(user), pk)
+    if for_write:
+        require_can_edit_programme(user, plan.programme)
+    return plan

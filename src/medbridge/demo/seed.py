@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from medbridge.accounts.models import User
-from medbridge.demo import accounts, activities, clinics, directory, postings, programmes, referrals
+from medbridge.demo import accounts, activities, clinics, directory, planning, postings, programmes, referrals
 from medbridge.demo.names import NameMaker
 from medbridge.directory.models import (
     HospitalGrade,
@@ -31,6 +31,7 @@ class DemoResult:
     referrals: referrals.ReferralReport
     activities: activities.ActivityReport
     clinics: clinics.ClinicReport
+    planning: planning.PlanningReport
 
 
 def seed_demo(*, scale: int = 0) -> DemoResult:
@@ -46,6 +47,7 @@ def seed_demo(*, scale: int = 0) -> DemoResult:
         referral_report = referrals.seed_referrals(actor=system)
         activity_report = activities.seed_activities(actor=system)
         clinic_report = clinics.seed_clinics(actor=system)
+        planning_report = planning.seed_planning(actor=system)
         inst, people = seed_synthetic(scale) if scale else (0, 0)
     return DemoResult(
         directory=report,
@@ -57,6 +59,7 @@ def seed_demo(*, scale: int = 0) -> DemoResult:
         referrals=referral_report,
         activities=activity_report,
         clinics=clinic_report,
+        planning=planning_report,
     )
 
 

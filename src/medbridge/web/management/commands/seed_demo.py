@@ -42,6 +42,10 @@ class Command(BaseCommand):
             f"clinics: {c.sessions_history} past and {c.sessions_upcoming} upcoming sessions, "
             f"{c.visits} patient visits, {c.bookings} bookings created"
         )
+        pl = result.planning
+        self.stdout.write(
+            f"planning: {pl.rounds} matching rounds, {pl.applications} applications, {pl.demands} host demands"
+        )
         if result.synthetic_institutions:
             self.stdout.write(
                 f"synthetic: {result.synthetic_institutions} institutions, {result.synthetic_professionals} people"

@@ -1,0 +1,1 @@
+"""Adapters between database rows and the pure planning algorithms."""

@@ -1,0 +1,1 @@
+"""Planning pages: matching rounds (``rounds``) and schedule plans (``plans``)."""
