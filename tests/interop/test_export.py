@@ -114,3 +114,13 @@ def test_the_template_puts_the_instructions_first_and_styles_the_headers() -> No
     assert "医师" in dropdowns["C2:C1000"]
     notes = " ".join(str(c.value) for row in book["说明"].iter_rows() for c in row if c.value)
     assert "加密散列和后四位" in notes and "身份证号码" in notes
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(sysadmin: User) -> None:
+    from medbridge.interop.services.exporter import export_workbook
+    from tests.factories import InstitutionFactory
+
+    InstitutionFactory(name='=HYPERLINK("http://evil.example","点我")')
+    book = load_workbook(BytesIO(workbook_bytes(export_workbook(sysadmin))))
+    cells = [c for row in book["机构"].iter_rows(min_row=2) for c in row if str(c.value).startswith("=HYPERLINK")]
+    assert cells and all(c.data_type == "s" for c in cells)

@@ -553,11 +553,20 @@ def _write_sheet(sheet: Worksheet, spec: SheetSpec, rows: Iterable[Sequence[Any]
     sheet.append([c.title for c in spec.columns])
     for row in rows:
         sheet.append(list(row))
+        _as_text(sheet[sheet.max_row])
     # Dropdowns reach well past the data so rows typed in later get them too.
     last_row = max(sheet.max_row, 1000)
     for index, column in enumerate(spec.columns, start=1):
         _style_column(sheet, index, column, last_row=last_row)
     sheet.freeze_panes = "A2"
+
+
+def _as_text(cells: Sequence[Any]) -> None:
+    """Text that looks like a formula ("=HYPERLINK(…)" typed as a name) is written
+    as text: opening an export must never run what someone typed into a record."""
+    for cell in cells:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def _style_column(sheet: Worksheet, index: int, column: Column, *, last_row: int) -> None:
