@@ -24,7 +24,7 @@ from medbridge.clinics.models import (
 )
 from medbridge.clinics.services.outbox import outbox_enqueue
 from medbridge.directory.models import Department, Institution, Professional
-from medbridge.directory.services import Errors
+from medbridge.directory.services import Errors, data_values
 from medbridge.postings.models import Posting
 from medbridge.programmes.models import Engagement, Programme
 
@@ -182,7 +182,7 @@ def session_create(*, actor: Any, data: SessionData) -> ClinicSession:
     access.require_can_manage_clinic_host(actor, data.host)
     session_validate(data)
     with transaction.atomic(), acting_as(actor):
-        session = ClinicSession(**_plain(data))
+        session = ClinicSession(**data_values(data))
         session.save()
     return session
 
@@ -192,10 +192,10 @@ def series_create(*, actor: Any, data: SeriesData) -> SessionSeries:
     access.require_can_manage_clinic_host(actor, data.host)
     days = series_validate(data)
     with transaction.atomic(), acting_as(actor):
-        series = SessionSeries(**_plain(data))
+        series = SessionSeries(**data_values(data))
         series.save()
         for day in days:
-            ClinicSession(series=series, **_plain(data.session(day))).save()
+            ClinicSession(series=series, **data_values(data.session(day))).save()
     return series
 
 
@@ -213,7 +213,7 @@ def session_update(*, actor: Any, session: ClinicSession, data: SessionData, sco
     for other in targets[1:]:
         session_validate(_with_shared(other, data), instance=other)
     with transaction.atomic(), acting_as(actor):
-        _apply(session, _plain(data))
+        _apply(session, data_values(data))
         for other in targets[1:]:
             _apply(other, {name: getattr(data, name) for name in SERIES_FIELDS})
         if scope == "future" and session.series is not None:
@@ -335,7 +335,3 @@ def _invalid(field: str, message: str) -> Exception:
     from django.core.exceptions import ValidationError
 
     return ValidationError({field: [message]})
-
-
-def _plain(data: Any) -> dict[str, Any]:
-    return {f.name: getattr(data, f.name) for f in fields(data)}
