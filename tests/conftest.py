@@ -7,12 +7,15 @@ administrator of A must not see B's people; the auditor sees only the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from importlib import import_module
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from medbridge.accounts.models import Role, User
 from medbridge.directory import services
@@ -140,6 +143,15 @@ def _fast_password_hashing(request: Any, settings: Any) -> None:
     # few users each; only the accounts tests, which are about passwords, keep it.
     if "tests/accounts" not in str(request.node.path):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A test that renders in English (or a request with Accept-Language: en) leaves
+    # the thread's language active; the next test must start in Chinese again.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

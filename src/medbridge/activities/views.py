@@ -35,33 +35,12 @@ from medbridge.activities.forms import (
     WillingnessForm,
 )
 from medbridge.activities.models import ActivityKind, FollowUpStatus, Rsvp
-from medbridge.directory.forms import apply_service_errors
 from medbridge.directory.models import Professional, Specialty
 from medbridge.directory.selectors import code_or_name_lookup, region_lookup
+from medbridge.web.forms import int_or_none, run_form, saved
 from medbridge.web.pagination import paginate
 
 hometown_user_required = _requires(access.can_use_hometown_network)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def _run(request: HttpRequest, form: forms.Form, write: Callable[[], Any]) -> Any:
-    """For a valid POSTed form, what the service wrote; None when the form must be
-    shown again, with the service's errors on its fields."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return write()
-    except ValidationError as error:
-        apply_service_errors(form, error)
-        return None
-
-
-def _saved(request: HttpRequest, message: str, to: Any) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(to)
 
 
 def _form_page(request: HttpRequest, form: forms.Form, title: str, back: str, **extra: Any) -> HttpResponse:
@@ -92,9 +71,9 @@ def _filter_from(request: HttpRequest) -> selectors.ActivityFilter:
     return selectors.ActivityFilter(
         q=request.GET.get("q", "").strip(),
         kind=request.GET.get("kind", ""),
-        programme=_int_or_none(request.GET.get("programme")),
+        programme=int_or_none(request.GET.get("programme")),
         region=region.code if region else region_text,
-        year=_int_or_none(request.GET.get("year")),
+        year=int_or_none(request.GET.get("year")),
     )
 
 
@@ -141,13 +120,13 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @directory_user_required
 def activity_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    programme = _int_or_none(request.GET.get("programme"))
+    programme = int_or_none(request.GET.get("programme"))
     own = getattr(user, "institution", None)
     initial = {"programmes": [programme] if programme else [], "organisers": own.name if own else ""}
     form = ActivityForm(request.POST or None, user=user, initial=initial)
-    activity = _run(request, form, lambda: services.activity_create(actor=user, data=form.to_data()))
+    activity = run_form(request, form, lambda: services.activity_create(actor=user, data=form.to_data()))
     if activity:
-        return _saved(request, _("已登记活动“%(title)s”") % {"title": activity.title}, activity)
+        return saved(request, _("已登记活动“%(title)s”") % {"title": activity.title}, activity)
     names = access.partner_candidates(user).values_list("name", flat=True)
     return _form_page(request, form, _("登记活动"), "", institution_names=names)
 
@@ -156,10 +135,10 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.access_activity(request.user, pk, for_write=True)
     form = ActivityForm(request.POST or None, user=request.user, initial=ActivityForm.initial_from(activity))
-    if _run(
+    if run_form(
         request, form, lambda: services.activity_update(actor=request.user, activity=activity, data=form.to_data())
     ):
-        return _saved(request, _("已保存"), activity)
+        return saved(request, _("已保存"), activity)
     names = access.partner_candidates(request.user).values_list("name", flat=True)
     title = _("编辑活动：%(title)s") % {"title": activity.title}
     return _form_page(request, form, title, activity.get_absolute_url(), institution_names=names)
@@ -173,7 +152,7 @@ def participant_invite(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.access_activity(request.user, pk, for_write=True)
     people = _people_search(request)
     form = InviteForm(request.POST or None, people=_with_search(people, request))
-    participant = _run(
+    participant = run_form(
         request,
         form,
         lambda: services.participant_invite(
@@ -184,7 +163,7 @@ def participant_invite(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     if participant:
-        return _saved(request, _("已邀请“%(name)s”") % {"name": participant.professional.name}, activity)
+        return saved(request, _("已邀请“%(name)s”") % {"name": participant.professional.name}, activity)
     title = _("邀请参加：%(title)s") % {"title": activity.title}
     q = request.GET.get("q", "").strip()
     return _form_page(request, form, title, activity.get_absolute_url(), people_search=True, q=q, found=len(people))
@@ -243,14 +222,14 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.access_activity(request.user, pk, for_write=True)
     form = AttachmentForm(request.POST or None, request.FILES or None)
-    if _run(
+    if run_form(
         request,
         form,
         lambda: services.attachment_add(
             actor=request.user, activity=activity, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
         ),
     ):
-        return _saved(request, _("已上传附件"), activity)
+        return saved(request, _("已上传附件"), activity)
     title = _("上传附件：%(title)s") % {"title": activity.title}
     return _form_page(request, form, title, activity.get_absolute_url())
 
@@ -272,12 +251,12 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 def itinerary_day(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.access_activity(request.user, pk, for_write=True)
     form = ItineraryDayForm(request.POST or None, user=request.user, initial={"day": request.GET.get("day")})
-    if _run(
+    if run_form(
         request,
         form,
         lambda: services.itinerary_day_set(actor=request.user, activity=activity, **form.cleaned_data),
     ):
-        return _saved(request, _("已保存行程"), activity)
+        return saved(request, _("已保存行程"), activity)
     names = access.partner_candidates(request.user).values_list("name", flat=True)
     title = _("安排行程：%(title)s") % {"title": activity.title}
     return _form_page(request, form, title, activity.get_absolute_url(), institution_names=names)
@@ -290,8 +269,10 @@ def itinerary_day(request: HttpRequest, pk: int) -> HttpResponse:
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.access_activity(request.user, pk, for_write=True)
     form = SessionForm(request.POST or None, initial={"day": activity.start_date})
-    if _run(request, form, lambda: services.session_add(actor=request.user, activity=activity, **form.cleaned_data)):
-        return _saved(request, _("已添加课次"), activity)
+    if run_form(
+        request, form, lambda: services.session_add(actor=request.user, activity=activity, **form.cleaned_data)
+    ):
+        return saved(request, _("已添加课次"), activity)
     return _form_page(request, form, _("添加课次：%(title)s") % {"title": activity.title}, activity.get_absolute_url())
 
 
@@ -300,13 +281,13 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.access_activity(request.user, pk, for_write=True)
     people = _people_search(request)
     form = EnrolForm(request.POST or None, people=_with_search(people, request))
-    enrolment = _run(
+    enrolment = run_form(
         request,
         form,
         lambda: services.enrol(actor=request.user, activity=activity, professional=form.cleaned_data["professional"]),
     )
     if enrolment:
-        return _saved(request, _("已报名：%(name)s") % {"name": enrolment.professional.name}, activity)
+        return saved(request, _("已报名：%(name)s") % {"name": enrolment.professional.name}, activity)
     title = _("学员报名：%(title)s") % {"title": activity.title}
     q = request.GET.get("q", "").strip()
     return _form_page(request, form, title, activity.get_absolute_url(), people_search=True, q=q, found=len(people))
@@ -355,7 +336,7 @@ def _hometown_filter(form: HometownSearchForm) -> selectors.HometownFilter:
         # Unknown specialties and places filter to nothing rather than being ignored.
         specialty=specialty.code if specialty else (c.get("specialty") or "").strip(),
         work_region=work.code if work else work_text,
-        min_title_rank=_int_or_none(c.get("min_title")),
+        min_title_rank=int_or_none(c.get("min_title")),
         tag=c.get("tag") or "",
     )
 
@@ -396,7 +377,7 @@ def _back_to(
     request: HttpRequest, pk: int, form: forms.Form, write: Callable[[Professional], Any], done: str
 ) -> HttpResponse:
     person = access.access_hometown_talent(request.user, pk)
-    if _run(request, form, lambda: write(person)):
+    if run_form(request, form, lambda: write(person)):
         messages.success(request, done)
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -479,9 +460,9 @@ def follow_up_edit(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = access.access_follow_up(request.user, pk)
     initial = {"status": follow_up.status, "due_date": follow_up.due_date, "note": follow_up.note}
     form = FollowUpForm(request.POST or None, initial=initial)
-    if _run(
+    if run_form(
         request, form, lambda: services.follow_up_update(actor=request.user, follow_up=follow_up, **form.cleaned_data)
     ):
-        return _saved(request, _("已更新跟进事项"), "activities:follow_up_list")
+        return saved(request, _("已更新跟进事项"), "activities:follow_up_list")
     title = _("跟进：%(pledge)s") % {"pledge": follow_up.pledge}
     return _form_page(request, form, title, "")

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -29,12 +28,8 @@ from medbridge.clinics.forms import (
     WalkInForm,
 )
 from medbridge.clinics.models import Booking, ClinicSession, SessionStatus
-from medbridge.directory.forms import apply_service_errors
+from medbridge.web.forms import int_or_none, run_form
 from medbridge.web.pagination import paginate
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _date_or_none(value: str | None) -> date | None:
@@ -44,25 +39,13 @@ def _date_or_none(value: str | None) -> date | None:
         return None
 
 
-def _run(request: HttpRequest, form: forms.Form, write: Callable[[], Any]) -> Any:
-    """The service's result for a valid POSTed form; None when the form must be
-    shown again with the service's errors on its fields."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return write()
-    except ValidationError as error:
-        apply_service_errors(form, error)
-        return None
-
-
 # --- Public pages ------------------------------------------------------------------
 
 
 def public_list(request: HttpRequest) -> HttpResponse:
     f = selectors.PublicFilter(
         region=request.GET.get("region", "").strip(),
-        host=_int_or_none(request.GET.get("host")),
+        host=int_or_none(request.GET.get("host")),
         specialty=request.GET.get("specialty", "").strip(),
         day=_date_or_none(request.GET.get("day")),
         q=request.GET.get("q", "").strip(),
@@ -86,7 +69,7 @@ def public_book(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.access_public_clinic_session(pk)
     form = BookingForm(request.POST or None)
     try:
-        booking = _run(
+        booking = run_form(
             request,
             form,
             lambda: services.booking_create(
@@ -114,7 +97,7 @@ def public_booked(request: HttpRequest, code: str) -> HttpResponse:
 def public_cancel(request: HttpRequest) -> HttpResponse:
     form = CancelBookingForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     try:
-        booking = _run(
+        booking = run_form(
             request,
             form,
             lambda: services.booking_cancel(client=services.client_address(request.META), **form.cleaned_data),
@@ -138,7 +121,7 @@ def _session_filter(request: HttpRequest) -> selectors.SessionFilter:
         status=request.GET.get("status", ""),
         date_from=since,
         date_to=_date_or_none(request.GET.get("to")),
-        programme=_int_or_none(request.GET.get("programme")),
+        programme=int_or_none(request.GET.get("programme")),
     )
 
 
@@ -173,7 +156,7 @@ def _plan_choices(user: Any) -> dict[str, QuerySet[Any]]:
 @directory_user_required
 def series_create(request: HttpRequest) -> HttpResponse:
     form = SeriesForm(request.POST or None, choices=_plan_choices(request.user))
-    series = _run(request, form, lambda: services.series_create(actor=request.user, data=form.data_object()))
+    series = run_form(request, form, lambda: services.series_create(actor=request.user, data=form.data_object()))
     if series is not None:
         count = series.sessions.count()
         messages.success(request, _("已排 %(n)d 场坐诊") % {"n": count})
@@ -185,7 +168,7 @@ def series_create(request: HttpRequest) -> HttpResponse:
 def session_create(request: HttpRequest) -> HttpResponse:
     form = SessionForm(request.POST or None, choices=_plan_choices(request.user))
     del form.fields["scope"]
-    session = _run(request, form, lambda: services.session_create(actor=request.user, data=form.data_object()))
+    session = run_form(request, form, lambda: services.session_create(actor=request.user, data=form.data_object()))
     if session is not None:
         messages.success(request, _("已新增坐诊"))
         return redirect(session)
@@ -218,7 +201,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         scope: services.Scope = "future" if form.cleaned_data.get("scope") == "future" else "one"
         return services.session_update(actor=request.user, session=session, data=form.data_object(), scope=scope)
 
-    changed = _run(request, form, write)
+    changed = run_form(request, form, write)
     if changed is not None:
         messages.success(request, _("已修改 %(n)d 场坐诊") % {"n": changed})
         return redirect(session)

@@ -15,11 +15,8 @@ from medbridge.accounts.decorators import directory_user_required
 from medbridge.directory import selectors, services
 from medbridge.directory.forms import DepartmentForm, InstitutionForm, ProfessionalForm, apply_service_errors
 from medbridge.directory.models import HospitalGrade, InstitutionCategory, ProfessionalTitle, Specialty
+from medbridge.web.forms import int_or_none
 from medbridge.web.pagination import paginate
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 @directory_user_required
@@ -122,7 +119,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def professional_list(request: HttpRequest) -> HttpResponse:
     f = selectors.ProfessionalFilter(
         q=request.GET.get("q", "").strip(),
-        institution=_int_or_none(request.GET.get("institution")),
+        institution=int_or_none(request.GET.get("institution")),
         title=request.GET.get("title", ""),
         specialty=request.GET.get("specialty", ""),
         home_region=request.GET.get("home_region", "").strip(),
@@ -152,7 +149,7 @@ def professional_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def professional_create(request: HttpRequest) -> HttpResponse:
     # An institution administrator almost always registers their own staff.
     own = getattr(request.user, "institution_id", None)
-    initial = {"institution": _int_or_none(request.GET.get("institution")) or own}
+    initial = {"institution": int_or_none(request.GET.get("institution")) or own}
     form = ProfessionalForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

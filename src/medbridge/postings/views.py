@@ -30,7 +30,7 @@ from medbridge.postings.forms import (
     WorkLogForm,
 )
 from medbridge.postings.models import CareerGoalStatus, PostingKind, PostingStatus
-from medbridge.programmes.views import _int_or_none, _run, _saved
+from medbridge.web.forms import int_or_none, run_form, saved
 from medbridge.web.pagination import paginate
 
 # Buttons offered on a posting, by the state it may move to.
@@ -55,12 +55,12 @@ def _form_page(request: HttpRequest, form: Any, title: str, back: str, **extra: 
 def _filter_from(request: HttpRequest) -> selectors.PostingFilter:
     return selectors.PostingFilter(
         q=request.GET.get("q", "").strip(),
-        programme=_int_or_none(request.GET.get("programme")),
+        programme=int_or_none(request.GET.get("programme")),
         kind=request.GET.get("kind", ""),
         status=request.GET.get("status", ""),
-        year=_int_or_none(request.GET.get("year")),
+        year=int_or_none(request.GET.get("year")),
         department=request.GET.get("department", "").strip(),
-        batch=_int_or_none(request.GET.get("batch")),
+        batch=int_or_none(request.GET.get("batch")),
     )
 
 
@@ -82,9 +82,9 @@ def posting_list(request: HttpRequest) -> HttpResponse:
 def posting_create(request: HttpRequest) -> HttpResponse:
     initial = {k: v for k, v in request.GET.items() if k in ("programme", "kind", "batch")}
     form = PostingForm(request.POST or None, user=request.user, initial=initial)
-    posting = _run(request, form, lambda: _create(request, form))
+    posting = run_form(request, form, lambda: _create(request, form))
     if posting is not None:
-        return _saved(request, _("已登记派驻：%(p)s") % {"p": posting}, posting.get_absolute_url())
+        return saved(request, _("已登记派驻：%(p)s") % {"p": posting}, posting.get_absolute_url())
     return _form_page(request, form, _("登记派驻/进修"), "postings:posting_list", institutions=True)
 
 
@@ -102,8 +102,8 @@ def posting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.to_data()
         return None if data is None else services.posting_update(actor=request.user, posting=posting, data=data)
 
-    if _run(request, form, write) is not None:
-        return _saved(request, _("已保存"), posting.get_absolute_url())
+    if run_form(request, form, write) is not None:
+        return saved(request, _("已保存"), posting.get_absolute_url())
     return _form_page(request, form, _("修改派驻"), posting.get_absolute_url(), institutions=True)
 
 
@@ -155,9 +155,11 @@ def posting_transition(request: HttpRequest, pk: int) -> HttpResponse:
 def worklog_add(request: HttpRequest, pk: int) -> HttpResponse:
     posting = access.access_posting(request.user, pk)
     form = WorkLogForm(request.POST or None, initial={"day": timezone.localdate()})
-    log = _run(request, form, lambda: services.worklog_add(actor=request.user, posting=posting, data=form.to_data()))
+    log = run_form(
+        request, form, lambda: services.worklog_add(actor=request.user, posting=posting, data=form.to_data())
+    )
     if log is not None:
-        return _saved(request, _("已记录 %(d)s 的工作日志") % {"d": log.day}, posting.get_absolute_url())
+        return saved(request, _("已记录 %(d)s 的工作日志") % {"d": log.day}, posting.get_absolute_url())
     return _form_page(request, form, _("填写工作日志"), posting.get_absolute_url(), posting=posting)
 
 
@@ -165,11 +167,11 @@ def worklog_add(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_add(request: HttpRequest, pk: int) -> HttpResponse:
     posting = access.access_posting(request.user, pk)
     form = EvaluationForm(request.POST or None)
-    done = _run(
+    done = run_form(
         request, form, lambda: services.evaluation_add(actor=request.user, posting=posting, data=form.to_data())
     )
     if done is not None:
-        return _saved(request, _("已保存考核"), posting.get_absolute_url())
+        return saved(request, _("已保存考核"), posting.get_absolute_url())
     return _form_page(request, form, _("填写考核"), posting.get_absolute_url(), posting=posting)
 
 
@@ -178,7 +180,7 @@ def evaluation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @directory_user_required
 def batch_list(request: HttpRequest) -> HttpResponse:
-    programme = _int_or_none(request.GET.get("programme"))
+    programme = int_or_none(request.GET.get("programme"))
     context = {
         "page": paginate(request, selectors.batches_list(request.user, programme=programme)),
         "programmes": access.programmes_visible_to(request.user).order_by("name"),
@@ -198,9 +200,9 @@ def batch_create(request: HttpRequest) -> HttpResponse:
         data, members = parsed
         return services.batch_create(actor=request.user, data=data, members=members)
 
-    batch = _run(request, form, write)
+    batch = run_form(request, form, write)
     if batch is not None:
-        return _saved(
+        return saved(
             request, _("已建立%(b)s，共 %(n)d 人") % {"b": batch, "n": batch.postings.count()}, batch.get_absolute_url()
         )
     return _form_page(request, form, _("新建批次"), "postings:batch_list", institutions=True)
@@ -281,14 +283,14 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 def career_goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     professional = access.access_profile(request.user, pk)
     form = CareerGoalForm(request.POST or None)
-    goal = _run(
+    goal = run_form(
         request,
         form,
         lambda: services.career_goal_add(actor=request.user, professional=professional, data=form.to_data()),
     )
     back = reverse("postings:profile", args=[professional.pk])
     if goal is not None:
-        return _saved(request, _("已添加职业规划"), back)
+        return saved(request, _("已添加职业规划"), back)
     return _form_page(request, form, _("添加职业规划"), back)
 
 

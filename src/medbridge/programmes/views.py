@@ -3,7 +3,6 @@ read through selectors and write through services."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from itertools import groupby
 from pathlib import PurePath
 from typing import Any, cast
@@ -19,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from medbridge.accounts import access
 from medbridge.accounts.decorators import directory_user_required
-from medbridge.directory.forms import apply_service_errors
 from medbridge.directory.selectors import region_lookup
 from medbridge.programmes import selectors, services
 from medbridge.programmes.forms import (
@@ -32,33 +30,13 @@ from medbridge.programmes.forms import (
     TargetForm,
 )
 from medbridge.programmes.models import Party, PartyRole, Programme, ProgrammeKind, ProgrammeStatus, StationKind
+from medbridge.web.forms import int_or_none, run_form, saved
 from medbridge.web.pagination import paginate
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _editable_programmes(user: Any) -> QuerySet[Programme]:
     # Candidates for a parent programme.
     return access.programmes_editable_by(user)
-
-
-def _run(request: HttpRequest, form: forms.Form, write: Callable[[], Any]) -> Any:
-    """For a valid POSTed form, the record the service wrote; None when the form
-    must be shown again, with the service's errors on its fields."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return write()
-    except ValidationError as error:
-        apply_service_errors(form, error)
-        return None
-
-
-def _saved(request: HttpRequest, message: str, to: Any) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(to)
 
 
 def _form_page(request: HttpRequest, form: forms.Form, title: str, back: str, **extra: Any) -> HttpResponse:
@@ -77,7 +55,7 @@ def _filter_from(request: HttpRequest) -> selectors.ProgrammeFilter:
         status=request.GET.get("status", ""),
         # An unknown region filters to nothing rather than being silently ignored.
         region=region.code if region else region_text,
-        year=_int_or_none(request.GET.get("year")),
+        year=int_or_none(request.GET.get("year")),
     )
 
 
@@ -140,15 +118,15 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @directory_user_required
 def programme_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    initial = {"institution": getattr(user, "institution_id", None), "parent": _int_or_none(request.GET.get("parent"))}
+    initial = {"institution": getattr(user, "institution_id", None), "parent": int_or_none(request.GET.get("parent"))}
     form = ProgrammeCreateForm(request.POST or None, user=user, parents=_editable_programmes(user), initial=initial)
-    programme = _run(
+    programme = run_form(
         request,
         form,
         lambda: services.programme_create(actor=user, data=form.to_data(), first_party=form.first_party()),
     )
     if programme:
-        return _saved(request, _("已创建项目“%(name)s”") % {"name": programme.name}, programme)
+        return saved(request, _("已创建项目“%(name)s”") % {"name": programme.name}, programme)
     return _form_page(request, form, _("新建项目"), "")
 
 
@@ -157,10 +135,10 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = access.access_programme(request.user, pk, for_write=True)
     parents = _editable_programmes(request.user).exclude(pk=programme.pk)
     form = ProgrammeForm(request.POST or None, parents=parents, initial=ProgrammeForm.initial_from(programme))
-    if _run(
+    if run_form(
         request, form, lambda: services.programme_update(actor=request.user, programme=programme, data=form.to_data())
     ):
-        return _saved(request, _("已保存"), programme)
+        return saved(request, _("已保存"), programme)
     title = _("编辑项目：%(name)s") % {"name": programme.name}
     return _form_page(request, form, title, programme.get_absolute_url())
 
@@ -172,11 +150,11 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     programme = access.access_programme(request.user, pk, for_write=True)
     form = PartyForm(request.POST or None, user=request.user)
-    party = _run(
+    party = run_form(
         request, form, lambda: services.party_add(actor=request.user, programme=programme, data=form.to_data())
     )
     if party:
-        return _saved(request, _("已添加参与方“%(party)s”") % {"party": party}, programme)
+        return saved(request, _("已添加参与方“%(party)s”") % {"party": party}, programme)
     # Names only: the receiving side may lie in another province, beyond the user's directory.
     names = access.partner_candidates(request.user).values_list("name", flat=True)
     title = _("添加参与方：%(name)s") % {"name": programme.name}
@@ -204,10 +182,10 @@ def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
 def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
     programme = access.access_programme(request.user, pk, for_write=True)
     form = AgreementForm(request.POST or None, request.FILES or None)
-    if _run(
+    if run_form(
         request, form, lambda: services.agreement_add(actor=request.user, programme=programme, data=form.to_data())
     ):
-        return _saved(request, _("已上传协议文件"), programme)
+        return saved(request, _("已上传协议文件"), programme)
     title = _("上传协议文件：%(name)s") % {"name": programme.name}
     return _form_page(request, form, title, programme.get_absolute_url())
 
@@ -242,12 +220,12 @@ def agreement_delete(request: HttpRequest, pk: int, agreement_pk: int) -> HttpRe
 @directory_user_required
 def target_set(request: HttpRequest, pk: int) -> HttpResponse:
     programme = access.access_programme(request.user, pk, for_write=True)
-    form = TargetForm(request.POST or None, initial={"year": _int_or_none(request.GET.get("year"))})
-    target = _run(
+    form = TargetForm(request.POST or None, initial={"year": int_or_none(request.GET.get("year"))})
+    target = run_form(
         request, form, lambda: services.target_set(actor=request.user, programme=programme, **form.cleaned_data)
     )
     if target:
-        return _saved(request, _("已保存年度目标：%(target)s") % {"target": target}, programme)
+        return saved(request, _("已保存年度目标：%(target)s") % {"target": target}, programme)
     title = _("设定年度目标：%(name)s") % {"name": programme.name}
     return _form_page(request, form, title, programme.get_absolute_url())
 
@@ -294,9 +272,9 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def station_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = access.access_programme(request.user, pk, for_write=True)
     form = StationForm(request.POST or None, user=request.user, programme=programme)
-    station = _run(request, form, lambda: services.station_create(actor=request.user, data=form.to_data()))
+    station = run_form(request, form, lambda: services.station_create(actor=request.user, data=form.to_data()))
     if station:
-        return _saved(request, _("已设立“%(name)s”") % {"name": station.name}, station)
+        return saved(request, _("已设立“%(name)s”") % {"name": station.name}, station)
     title = _("设立工作站/基地：%(name)s") % {"name": programme.name}
     return _form_page(request, form, title, programme.get_absolute_url())
 
@@ -306,8 +284,10 @@ def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
     station = access.access_station(request.user, pk, for_write=True)
     initial = StationForm.initial_from(station)
     form = StationForm(request.POST or None, user=request.user, programme=station.programme, initial=initial)
-    if _run(request, form, lambda: services.station_update(actor=request.user, station=station, data=form.to_data())):
-        return _saved(request, _("已保存"), station)
+    if run_form(
+        request, form, lambda: services.station_update(actor=request.user, station=station, data=form.to_data())
+    ):
+        return saved(request, _("已保存"), station)
     title = _("编辑工作站/基地：%(name)s") % {"name": station.name}
     return _form_page(request, form, title, station.get_absolute_url())
 
@@ -328,11 +308,11 @@ def _engagement_page(request: HttpRequest, form: EngagementForm, title: str, pro
 @directory_user_required
 def engagement_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = access.access_programme(request.user, pk, for_write=True)
-    form = _engagement_form(request, programme, {"station": _int_or_none(request.GET.get("station"))})
-    engagement = _run(request, form, lambda: services.engagement_create(actor=request.user, data=form.to_data()))
+    form = _engagement_form(request, programme, {"station": int_or_none(request.GET.get("station"))})
+    engagement = run_form(request, form, lambda: services.engagement_create(actor=request.user, data=form.to_data()))
     if engagement:
         message = _("已聘任“%(name)s”") % {"name": engagement.professional.name}
-        return _saved(request, message, engagement.station or programme)
+        return saved(request, message, engagement.station or programme)
     return _engagement_page(request, form, _("聘任专家：%(name)s") % {"name": programme.name}, programme)
 
 
@@ -341,11 +321,11 @@ def engagement_edit(request: HttpRequest, pk: int, engagement_pk: int) -> HttpRe
     programme = access.access_programme(request.user, pk, for_write=True)
     engagement = get_object_or_404(programme.engagements.select_related("professional", "station"), pk=engagement_pk)
     form = _engagement_form(request, programme, EngagementForm.initial_from(engagement))
-    if _run(
+    if run_form(
         request,
         form,
         lambda: services.engagement_update(actor=request.user, engagement=engagement, data=form.to_data()),
     ):
-        return _saved(request, _("已保存"), engagement.station or programme)
+        return saved(request, _("已保存"), engagement.station or programme)
     title = _("编辑聘任：%(name)s") % {"name": engagement.professional.name}
     return _engagement_page(request, form, title, programme)

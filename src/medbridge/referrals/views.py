@@ -3,7 +3,6 @@ access module, read through selectors and write through services."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any, cast
 
@@ -19,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from medbridge.accounts import access
 from medbridge.accounts.decorators import directory_user_required
-from medbridge.directory.forms import apply_service_errors
 from medbridge.directory.models import Institution
 from medbridge.interop.services.workbook import workbook_bytes
 from medbridge.referrals import export, selectors, services
@@ -39,23 +37,10 @@ from medbridge.referrals.models import (
     ReferralStatus,
     Urgency,
 )
+from medbridge.web.forms import int_or_none, run_form
 from medbridge.web.pagination import paginate
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def _run(request: HttpRequest, form: forms.Form, write: Callable[[], Any]) -> Any:
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return write()
-    except ValidationError as error:
-        apply_service_errors(form, error)
-        return None
 
 
 def _form_page(request: HttpRequest, form: forms.Form, title: str, back: str, **extra: Any) -> HttpResponse:
@@ -70,7 +55,7 @@ def _datalist(user: Any) -> Any:
 
 def _chosen_institution(request: HttpRequest) -> Institution | None:
     """The institution whose board or figures are shown: asked for, else the user's own."""
-    pk = _int_or_none(request.GET.get("institution"))
+    pk = int_or_none(request.GET.get("institution"))
     if pk is not None:
         return access.access_institution(request.user, pk)
     own = getattr(request.user, "institution", None) or getattr(
@@ -81,7 +66,7 @@ def _chosen_institution(request: HttpRequest) -> Institution | None:
 
 def _referral_filter(request: HttpRequest, institution: Institution | None) -> selectors.ReferralFilter:
     g = request.GET
-    programme_pk = _int_or_none(g.get("programme"))
+    programme_pk = int_or_none(g.get("programme"))
     return selectors.ReferralFilter(
         institution=institution,
         side=g.get("side", ""),
@@ -92,7 +77,7 @@ def _referral_filter(request: HttpRequest, institution: Institution | None) -> s
         q=g.get("q", "").strip(),
         record_no=g.get("record_no", "").strip(),
         overdue=g.get("overdue") == "1",
-        year=_int_or_none(g.get("year")),
+        year=int_or_none(g.get("year")),
     )
 
 
@@ -166,7 +151,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("只有医疗机构的工作人员可以发起转诊"))
     initial = {"from_institution": getattr(request.user, "institution_id", None)}
     form = ReferralForm(request.POST or None, user=request.user, initial=initial)
-    referral = _run(request, form, lambda: services.referral_create(actor=request.user, data=form.to_data()))
+    referral = run_form(request, form, lambda: services.referral_create(actor=request.user, data=form.to_data()))
     if referral:
         messages.success(request, _("已发起转诊 %(n)s") % {"n": referral.number})
         return redirect(referral)
@@ -191,9 +176,9 @@ def referral_transition(request: HttpRequest, pk: int, action: str) -> HttpRespo
 
 @directory_user_required
 def figures(request: HttpRequest) -> HttpResponse:
-    year = _int_or_none(request.GET.get("year")) or timezone.localdate().year
+    year = int_or_none(request.GET.get("year")) or timezone.localdate().year
     institution = _chosen_institution(request) if request.GET.get("institution") else None
-    programme_pk = _int_or_none(request.GET.get("programme"))
+    programme_pk = int_or_none(request.GET.get("programme"))
     programme = access.access_programme(request.user, programme_pk) if programme_pk else None
     f = selectors.FiguresFilter(year=year, programme=programme, institution=institution)
     result = selectors.referral_figures(request.user, f)
@@ -212,7 +197,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 @directory_user_required
 def export_download(request: HttpRequest) -> HttpResponse:
-    year = _int_or_none(request.GET.get("year"))
+    year = int_or_none(request.GET.get("year"))
     content = workbook_bytes(export.referral_workbook(request.user, year=year))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(content, content_type=XLSX_TYPE)
@@ -233,7 +218,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
         status=g.get("status", ""),
         kind=g.get("kind", ""),
         q=g.get("q", "").strip(),
-        year=_int_or_none(g.get("year")),
+        year=int_or_none(g.get("year")),
     )
     page = paginate(request, selectors.consultation_list(request.user, f))
     check = access.patient_checker(request.user)
@@ -271,7 +256,9 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("只有医疗机构的工作人员可以申请会诊"))
     initial = {"requesting_institution": getattr(request.user, "institution_id", None)}
     form = ConsultationForm(request.POST or None, user=request.user, initial=initial)
-    consultation = _run(request, form, lambda: services.consultation_create(actor=request.user, data=form.to_data()))
+    consultation = run_form(
+        request, form, lambda: services.consultation_create(actor=request.user, data=form.to_data())
+    )
     if consultation:
         messages.success(request, _("已申请会诊 %(n)s") % {"n": consultation.number})
         return redirect(consultation)
@@ -284,7 +271,7 @@ def _consultant_form_page(request: HttpRequest, pk: int, form_class: Any, title:
     if "consultant" not in access.consultation_sides(request.user, consultation):
         raise PermissionDenied(_("只有会诊方可以%(what)s") % {"what": title})
     form = form_class(request.POST or None, consultant=consultation.consulting_institution)
-    if _run(request, form, lambda: write(consultation, form.cleaned_data)):
+    if run_form(request, form, lambda: write(consultation, form.cleaned_data)):
         messages.success(request, _("已保存"))
         return redirect(consultation)
     heading = f"{title}：{consultation.number}"

@@ -16,22 +16,19 @@ from medbridge.accounts.decorators import directory_user_required
 from medbridge.directory.models import Region
 from medbridge.reports import jobs, selectors, services
 from medbridge.reports.selectors import FigureScope
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+from medbridge.web.forms import int_or_none
 
 
 def _scope(request: HttpRequest) -> FigureScope:
     g = request.GET
-    programme_pk = _int_or_none(g.get("programme"))
-    institution_pk = _int_or_none(g.get("institution"))
+    programme_pk = int_or_none(g.get("programme"))
+    institution_pk = int_or_none(g.get("institution"))
     region = g.get("region", "").strip()
     return FigureScope(
         programme=access.access_programme(request.user, programme_pk) if programme_pk else None,
         region=region.rstrip("0") if region.isdigit() else "",
         institution=access.access_institution(request.user, institution_pk) if institution_pk else None,
-        year=_int_or_none(g.get("year")),
+        year=int_or_none(g.get("year")),
     )
 
 
@@ -94,7 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_start(request: HttpRequest, pk: int) -> HttpResponse:
     programme = access.access_programme(request.user, pk)
-    year = _int_or_none(request.POST.get("year")) or timezone.localdate().year
+    year = int_or_none(request.POST.get("year")) or timezone.localdate().year
     fmt = request.POST.get("format", "xlsx")
     job = jobs.report_job_start(
         user=request.user,  # type: ignore[arg-type]

@@ -21,8 +21,9 @@ from medbridge.planning import selectors, services
 from medbridge.planning.forms import DemandForm, MoveForm, PlanForm
 from medbridge.planning.models import PlanStatus, SchedulePlan
 from medbridge.planning.services import jobs
-from medbridge.planning.views.rounds import _errors, _run
+from medbridge.planning.views.rounds import _errors
 from medbridge.programmes.models import Programme
+from medbridge.web.forms import run_form
 from medbridge.web.pagination import paginate
 
 
@@ -47,7 +48,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @directory_user_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST, programmes=access.programmes_editable_by(request.user))
-    plan = _run(
+    plan = run_form(
         request, form, lambda: services.plan_start(actor=request.user, data=services.PlanData(**form.cleaned_data))
     )
     if plan is not None:
@@ -142,7 +143,7 @@ def demand(request: HttpRequest, programme_pk: int) -> HttpResponse:
     form = DemandForm(request.POST or None, programme=programme)
     if request.method == "POST":
         access.require_can_edit_programme(request.user, programme)
-        added = _run(
+        added = run_form(
             request,
             form,
             lambda: services.host_demand_add(

@@ -3,7 +3,6 @@ module, read through selectors and write through services."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -16,23 +15,11 @@ from django.views.decorators.http import require_POST
 
 from medbridge.accounts import access
 from medbridge.accounts.decorators import directory_user_required
-from medbridge.directory.forms import apply_service_errors
 from medbridge.planning import importer, selectors, services
 from medbridge.planning.forms import ApplicationForm, ImportForm, RoundDepartmentForm, RoundForm
 from medbridge.planning.models import MatchingRound, RankingRule, RoundKind, RoundStatus
+from medbridge.web.forms import run_form
 from medbridge.web.pagination import paginate
-
-
-def _run(request: HttpRequest, form: forms.Form, write: Callable[[], Any]) -> Any:
-    """For a valid POSTed form, what the service wrote; None when the form must be
-    shown again with the service's errors on its fields."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return write()
-    except ValidationError as error:
-        apply_service_errors(form, error)
-        return None
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -62,7 +49,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @directory_user_required
 def round_create(request: HttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None, programmes=access.programmes_editable_by(request.user))
-    round_ = _run(
+    round_ = run_form(
         request, form, lambda: services.round_open(actor=request.user, data=services.RoundData(**form.cleaned_data))
     )
     if round_ is not None:
@@ -93,7 +80,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def department_add(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = access.access_matching_round(request.user, pk, for_write=True)
     form = RoundDepartmentForm(request.POST or None, round_=round_)
-    added = _run(
+    added = run_form(
         request, form, lambda: services.round_department_add(actor=request.user, round_=round_, **form.cleaned_data)
     )
     if added is not None:
@@ -173,7 +160,7 @@ def application_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return services.application_add(actor=request.user, round_=round_, data=data)
 
-    added = _run(request, form, write)
+    added = run_form(request, form, write)
     if added is not None:
         messages.success(request, _("已添加%(n)s的申请") % {"n": added.professional.name})
         return redirect(round_)
