@@ -154,3 +154,10 @@ def test_the_report_command_writes_each_format(seeded: DemoResult, tmp_path: Pat
 def test_a_county_officer_sees_the_same_programme_figures(seeded: DemoResult) -> None:
     assert figures_of("gangcha", WEIHAI).totals["stationed"] == 97
     assert figures_of("changzhi", WEIHAI).totals["stationed"] == 0
+
+
+def test_the_weihai_officers_home_page_quotes_the_programmes_figures(seeded: DemoResult, client: Any) -> None:
+    client.force_login(User.objects.get(username="weihai"))
+    page = client.get("/").content.decode()
+    assert "累计成效" in page
+    assert "自2013年以来，累计选派97名专业技术人员驻点帮扶，接收34名" in page

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from medbridge.accounts import access
 from medbridge.postings import selectors as posting_selectors
+from medbridge.reports import selectors as report_selectors
+from medbridge.reports.selectors import FigureScope
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,7 +20,22 @@ def home(request: HttpRequest) -> HttpResponse:
         context["institution_count"] = access.institutions_visible_to(request.user).count()
         context["professional_count"] = access.professionals_visible_to(request.user).count()
         context["reminders"] = posting_selectors.reminders(request.user, timezone.localdate())
+        context.update(_at_a_glance(request.user))
     return render(request, "web/home.html", context)
+
+
+# The cumulative figures a commission officer or medical-affairs office quotes most.
+GLANCE_METRICS = ("stationed", "attachment", "training", "visiting_experts", "clinic_visits", "new_techniques")
+
+
+def _at_a_glance(user: Any) -> dict[str, Any]:
+    """Cumulative figures over everything the user may see, and the paragraph an
+    officer pastes into a press release; empty when nothing has been recorded."""
+    figures = report_selectors.figures(user, FigureScope())
+    cards = [(m, report_selectors.METRICS[m], figures.total(m)) for m in GLANCE_METRICS if figures.total(m)]
+    if not cards:
+        return {}
+    return {"glance": cards, "glance_summary": report_selectors.summary_paragraph(figures)}
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
