@@ -164,3 +164,19 @@ def counts(url: str, session_id: int) -> tuple[int, int, int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, {"id": session_id})
         return tuple(cursor.fetchone())  # type: ignore[return-value]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_phone_booking_many_sessions_at_once_keeps_only_the_allowed_number(tmp_path: Path) -> None:
+    sessions = [ClinicSessionFactory(capacity=5) for _ in range(12)]
+    url = database_url(tmp_path)
+    body = {"patient_name": "同一患者", "phone": "13911112222", "consent": True}
+
+    with server_process(url) as base, ThreadPoolExecutor(max_workers=12) as pool:
+        urls = [f"{base}/api/v1/clinics/public/sessions/{s.pk}/bookings" for s in sessions]
+        results = list(pool.map(lambda u: post(u, body), urls))
+
+    assert Counter(code for code, _ in results) == {201: 3, 422: 9}
+    refusals = {body["error"]["fields"]["phone"][0] for code, body in results if code == 422}
+    assert refusals == {"每个手机号最多同时保留 3 个有效预约，请先就诊或取消已有预约"}
+    assert sum(counts(url, s.pk)[2] for s in sessions) == 3

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,9 +72,10 @@ def booking_create(*, session: ClinicSession, data: BookingData, client: str) ->
     booking_validate(data)
     phone_hash = keyed_hash(data.phone)
     _check_bookable(session)
-    _check_phone_limits(session, phone_hash)
     try:
         with transaction.atomic(), acting_as(None):
+            _lock_phone(phone_hash)
+            _check_phone_limits(session, phone_hash)
             status = _take_place(session)
             return Booking.objects.create(
                 session=session,
@@ -95,6 +96,15 @@ def booking_create(*, session: ClinicSession, data: BookingData, client: str) ->
 def _check_bookable(session: ClinicSession) -> None:
     if not access.clinic_sessions_public().filter(pk=session.pk).exists():
         raise ValidationError({"__all__": [_("该场坐诊已停诊、已结束或不开放预约")]})
+
+
+def _lock_phone(phone_hash: str) -> None:
+    """Serialise bookings by one phone until this transaction ends, so parallel
+    requests for different sessions cannot each see room under the per-phone
+    limit. SQLite needs nothing: its write transactions already run one at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [phone_hash])
 
 
 def _check_phone_limits(session: ClinicSession, phone_hash: str) -> None:
