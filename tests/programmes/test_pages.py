@@ -284,6 +284,16 @@ def test_the_same_party_twice_in_the_same_role_is_refused(
     assert "“刚察县人民医院”已是本项目的受援/成员单位" in _form_errors(response)
 
 
+def test_a_party_is_edited_from_the_programme_page(login: Any, weihai_admin: User, paired_programme: Programme) -> None:
+    client = login(weihai_admin)
+    party = paired_programme.parties.get(role=PartyRole.RECIPIENT)
+    url = f"/programmes/{paired_programme.pk}/parties/{party.pk}/edit/"
+    assert url in _detail(client, paired_programme)
+    assert 'value="刚察县人民医院"' in client.get(url).content.decode()
+    _post(client, url, {"institution": "刚察县人民医院", "role": "recipient", "note": "2013年起受援"})
+    assert "2013年起受援" in _detail(client, paired_programme)
+
+
 def test_an_unknown_institution_name_is_refused_with_a_hint(
     login: Any, weihai_admin: User, paired_programme: Programme
 ) -> None:

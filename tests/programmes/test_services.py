@@ -165,6 +165,32 @@ def test_removing_the_last_managing_party_is_refused(weihai_admin: User, paired_
     assert list(paired_programme.parties.all()) == [lead]
 
 
+def test_a_party_is_corrected_in_place_under_the_same_rules_as_adding_one(
+    weihai_admin: User, paired_programme: Programme, gangcha_hospital: Institution
+) -> None:
+    recipient = paired_programme.parties.get(role=PartyRole.RECIPIENT)
+    data = services.PartyData(gangcha_hospital, PartyRole.RECIPIENT, joined_on=date(2013, 9, 1), note="第一批起")
+    services.party_update(actor=weihai_admin, party=recipient, data=data)
+    recipient.refresh_from_db()
+    assert (recipient.joined_on, recipient.note) == (date(2013, 9, 1), "第一批起")
+    xining = InstitutionFactory(name="青海省人民医院", region=region("630103"))
+    with pytest.raises(PermissionDenied):
+        services.party_update(actor=weihai_admin, party=recipient, data=services.PartyData(xining, PartyRole.LEAD))
+
+
+def test_turning_the_only_managing_party_into_a_member_is_refused(
+    weihai_admin: User, paired_programme: Programme
+) -> None:
+    lead = paired_programme.parties.get(role=PartyRole.LEAD)
+    with pytest.raises(ValidationError) as excinfo:
+        services.party_update(
+            actor=weihai_admin, party=lead, data=services.PartyData(lead.institution, PartyRole.RECIPIENT)
+        )
+    assert refused(excinfo) == {"role"}
+    lead.refresh_from_db()
+    assert lead.role == PartyRole.LEAD
+
+
 # --- Targets ---------------------------------------------------------------------------------------
 
 

@@ -204,6 +204,29 @@ def _party_save(programme: Programme, data: PartyData) -> Party:
     return party
 
 
+def party_update(*, actor: Any, party: Party, data: PartyData) -> Party:
+    """Correct a party's institution, department, role, joining date or note. The
+    same rules as adding one apply to the new values, and the programme keeps at
+    least one managing party, as it does when one is removed."""
+    programme = party.programme
+    access.require_can_edit_programme(actor, programme)
+    _require_party_in_scope(actor, data)
+    if party.role not in RECEIVING_ROLES and not access.can_manage_institution(actor, party.institution):
+        raise PermissionDenied(_("您无权修改“%(name)s”") % {"name": party.institution.name})
+    party_validate(programme, data, instance=party)
+    others = programme.parties.exclude(pk=party.pk)
+    if data.role not in MANAGING_ROLES and not others.filter(role__in=MANAGING_ROLES).exists():
+        raise ValidationError({"role": [_("项目至少要保留一个牵头、主办、承办或托管单位")]})
+    moved = data.institution.pk != party.institution_id
+    hosts_station = programme.stations.filter(host=party.institution_id).exists()
+    if moved and hosts_station and not others.filter(institution=party.institution_id).exists():
+        raise ValidationError({"institution": [_("原机构依托有本项目的工作站，不能更换")]})
+    with transaction.atomic(), acting_as(actor):
+        assign(party, data)
+        party.save()
+        return party
+
+
 def party_remove(*, actor: Any, party: Party) -> None:
     programme = party.programme
     access.require_can_edit_programme(actor, programme)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.programme_detail, name="programme_detail"),
     path("<int:pk>/edit/", views.programme_edit, name="programme_edit"),
     path("<int:pk>/parties/new/", views.party_add, name="party_add"),
+    path("<int:pk>/parties/<int:party_pk>/edit/", views.party_edit, name="party_edit"),
     path("<int:pk>/parties/<int:party_pk>/remove/", views.party_remove, name="party_remove"),
     path("<int:pk>/agreements/new/", views.agreement_add, name="agreement_add"),
     path("<int:pk>/agreements/<int:agreement_pk>/file/", views.agreement_download, name="agreement_download"),

@@ -161,6 +161,28 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title, programme.get_absolute_url(), institution_names=names)
 
 
+@directory_user_required
+def party_edit(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    programme = access.access_programme(request.user, pk, for_write=True)
+    party = get_object_or_404(programme.parties.select_related("institution", "department"), pk=party_pk)
+    initial = {
+        "institution": party.institution.name,
+        "department": party.department.name if party.department else "",
+        "role": party.role,
+        "joined_on": party.joined_on,
+        "note": party.note,
+    }
+    form = PartyForm(request.POST or None, user=request.user, initial=initial)
+    updated = run_form(
+        request, form, lambda: services.party_update(actor=request.user, party=party, data=form.to_data())
+    )
+    if updated:
+        return saved(request, _("已保存参与方“%(party)s”") % {"party": updated}, programme)
+    names = access.partner_candidates(request.user).values_list("name", flat=True)
+    title = _("修改参与方：%(name)s") % {"name": party.institution.name}
+    return _form_page(request, form, title, programme.get_absolute_url(), institution_names=names)
+
+
 @require_POST
 @directory_user_required
 def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
