@@ -46,7 +46,7 @@ def test_restore_refuses_a_database_that_holds_data_without_force(sysadmin: User
     call_command("backup", str(tmp_path / "medbridge.backup"), stdout=StringIO())
     InstitutionFactory(name="备份之后新建的医院")
 
-    with pytest.raises(CommandError, match="目标数据库不是空的.*--force"):
+    with pytest.raises(CommandError, match=r"目标数据库不是空的.*--force"):
         call_command("restore", str(tmp_path / "medbridge.backup"), stdout=StringIO())
 
     assert Institution.objects.filter(name="备份之后新建的医院").exists()

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.PII_KEY_FALLBACKS:
-            raise CommandError(_("未设置 MEDBRIDGE_PII_KEY_FALLBACKS：请先把旧密钥放入其中，再设置新的 MEDBRIDGE_PII_KEY"))
+            raise CommandError(
+                _("未设置 MEDBRIDGE_PII_KEY_FALLBACKS：请先把旧密钥放入其中，再设置新的 MEDBRIDGE_PII_KEY")
+            )
         try:
             counts = pii_key_rotate()
         except OperationsError as error:
