@@ -32,7 +32,6 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -63,11 +62,11 @@ def run() -> dict[str, Any]:
 # --- A PostgreSQL cluster of our own -----------------------------------------------------
 
 
-@dataclass
 class Cluster:
-    data: Path
-    port: int
-    version: str
+    # A plain class, not a dataclass: bench_hardening loads this file without
+    # registering it in sys.modules, which dataclasses need.
+    def __init__(self, data: Path, port: int, version: str) -> None:
+        self.data, self.port, self.version = data, port, version
 
     @property
     def url(self) -> str:
@@ -124,10 +123,9 @@ def _free_port() -> int:
 # --- gunicorn ----------------------------------------------------------------------------
 
 
-@dataclass
 class Server:
-    process: subprocess.Popen[bytes]
-    base: str
+    def __init__(self, process: subprocess.Popen[bytes], base: str) -> None:
+        self.process, self.base = process, base
 
     def kill(self) -> None:
         """SIGKILL to the master and every worker at once, as a power cut would."""

@@ -248,6 +248,10 @@ SECRET_KEY_FALLBACKS = env_list("MEDBRIDGE_SECRET_KEY_FALLBACKS", [])
 PII_KEY_FALLBACKS = env_list("MEDBRIDGE_PII_KEY_FALLBACKS", [])
 # Lookup hashes (ID numbers, phones) never rotate; pin this to the first PII key before rotating it.
 PII_LOOKUP_KEY = env_secret("MEDBRIDGE_PII_LOOKUP_KEY", PII_KEY)
+# Several app servers must share the booking rate limit: "database" keeps it in a
+# table (`medbridge createcachetable`); the default is each process's own memory.
+if env_choice("MEDBRIDGE_CACHE", "local", ("local", "database")) == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "medbridge_cache"}}
 # nginx terminates TLS and says so in X-Forwarded-Proto; only trust it behind such a proxy.
 if env_bool("MEDBRIDGE_BEHIND_PROXY", PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
 from django.test import Client
-from django.urls import reverse
 
 from medbridge.clinics.models import Booking
 from medbridge.clinics.services import BookingData, booking_create, booking_find
@@ -28,9 +27,8 @@ def stored_phone(professional: Professional) -> str:
 
 def test_after_rotation_phones_are_stored_under_the_new_key_and_still_read(settings: Any) -> None:
     doctor = ProfessionalFactory(phone="13812345678")
-    booking = booking_create(
-        session=ClinicSessionFactory(), data=BookingData(patient_name="李明", phone="13900001111", consent=True), client=""
-    )
+    patient = BookingData(patient_name="李明", phone="13900001111", consent=True)
+    booking = booking_create(session=ClinicSessionFactory(), data=patient, client="")
     old_token = stored_phone(doctor)
     settings.PII_LOOKUP_KEY, settings.PII_KEY_FALLBACKS = settings.PII_KEY, [settings.PII_KEY]
     settings.PII_KEY = "a-new-personal-data-key-" + "k" * 40
