@@ -14,6 +14,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,12 +43,7 @@ def backup_create(*, path: Path) -> BackupReport:
     truncated file under the name the operator will later restore from."""
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
-    if connection.vendor == "sqlite":
-        _sqlite_backup(partial)
-    elif connection.vendor == "postgresql":
-        _pg_dump(partial)
-    else:
-        raise OperationsError(_("不支持的数据库：%(vendor)s") % {"vendor": connection.vendor})
+    _engine().backup(partial)
     partial.replace(path)
     return BackupReport(path=path, engine=connection.vendor, size_bytes=path.stat().st_size)
 
@@ -64,12 +60,23 @@ def backup_restore(*, path: Path, force: bool) -> None:
             _("目标数据库不是空的（%(tables)s 等 %(count)s 个表已有数据），恢复将覆盖这些数据。确认覆盖请加 --force。")
             % {"tables": "、".join(occupied[:3]), "count": len(occupied)}
         )
-    if connection.vendor == "sqlite":
-        _sqlite_restore(path)
-    elif connection.vendor == "postgresql":
-        _pg_restore(path)
-    else:
+    _engine().restore(path)
+
+
+@dataclass(frozen=True)
+class _Engine:
+    backup: Callable[[Path], None]
+    restore: Callable[[Path], None]
+
+
+def _engine() -> _Engine:
+    engines = {
+        "sqlite": _Engine(backup=_sqlite_backup, restore=_sqlite_restore),
+        "postgresql": _Engine(backup=_pg_dump, restore=_pg_restore),
+    }
+    if connection.vendor not in engines:
         raise OperationsError(_("不支持的数据库：%(vendor)s") % {"vendor": connection.vendor})
+    return engines[connection.vendor]
 
 
 # --- SQLite -------------------------------------------------------------------------------
