@@ -262,6 +262,8 @@ SECURE_HSTS_PRELOAD = env_bool("MEDBRIDGE_HSTS_PRELOAD", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The CSRF cookie stays readable to scripts (Swagger UI sends it back as X-CSRFToken);
+# Django's docs: HttpOnly on it would add no protection. The session cookie is HttpOnly.
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -111,6 +111,18 @@ def test_behind_the_proxy_plain_http_is_redirected_and_https_gets_hsts(client: C
 
 
 @pytest.mark.django_db
+def test_the_session_cookie_is_secure_http_only_and_same_site(admin_a: User, password: str, settings: Any) -> None:
+    settings.SESSION_COOKIE_SECURE = True  # as MEDBRIDGE_ENV=production sets it
+
+    response = Client().post(reverse("accounts:login"), {"username": admin_a.username, "password": password})
+
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
 def test_an_inline_script_runs_with_the_nonce_of_its_response(city_officer: User) -> None:
     response = signed_in(city_officer).get(reverse("referrals:figures"))
 
