@@ -61,16 +61,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def secret_key(base_dir: Path, *, debug: bool) -> str:
-    """The secret key from MEDBRIDGE_SECRET_KEY, MEDBRIDGE_SECRET_KEY_FILE or, for
-    development only, a key generated once into var/secret_key."""
-    if value := os.environ.get("MEDBRIDGE_SECRET_KEY"):
+def env_secret(name: str, default: str) -> str:
+    """A secret from ``NAME`` or, so it stays out of the process environment and
+    unit files, from the file named by ``NAME_FILE`` (a Docker or systemd credential)."""
+    if value := os.environ.get(name):
         return value
-    if path := os.environ.get("MEDBRIDGE_SECRET_KEY_FILE"):
+    if path := os.environ.get(f"{name}_FILE"):
         try:
             return Path(path).read_text().strip()
         except OSError as exc:
-            raise SettingsError(f"MEDBRIDGE_SECRET_KEY_FILE={path!r}: {exc.strerror}") from None
+            raise SettingsError(f"{name}_FILE={path!r}: {exc.strerror}") from None
+    return default
+
+
+def secret_key(base_dir: Path, *, debug: bool) -> str:
+    """The secret key from MEDBRIDGE_SECRET_KEY, MEDBRIDGE_SECRET_KEY_FILE or, for
+    development only, a key generated once into var/secret_key."""
+    if value := env_secret("MEDBRIDGE_SECRET_KEY", ""):
+        return value
     if not debug:
         raise SettingsError("MEDBRIDGE_SECRET_KEY or MEDBRIDGE_SECRET_KEY_FILE must be set when MEDBRIDGE_DEBUG is off")
     return _development_key(base_dir / "var" / "secret_key")

@@ -1,7 +1,9 @@
 """Personal data at rest and on screen.
 
-Phone numbers are stored encrypted (Fernet, key derived from ``settings.PII_KEY``)
-so a copied database file does not leak them; identity-card numbers are never
+Phone numbers are stored encrypted (Fernet, key derived from ``settings.PII_KEY``;
+values written under an older key in ``PII_KEY_FALLBACKS`` still open, and
+``medbridge rotate-pii-key`` rewrites them under the current one) so a copied
+database file does not leak them; identity-card numbers are never
 stored at all, only a keyed hash for exact lookup and the last four characters
 for display. Masking is done here so every list, export and API shows the same
 ``138****5678`` form.
@@ -15,7 +17,7 @@ import hmac
 from functools import cache
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
 
@@ -26,21 +28,33 @@ def _fernet(key: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
+def _keys() -> MultiFernet:
+    # The first key encrypts; every key is tried when decrypting.
+    return MultiFernet([_fernet(key) for key in (settings.PII_KEY, *settings.PII_KEY_FALLBACKS)])
+
+
 def encrypt(plain: str) -> str:
     return _fernet(settings.PII_KEY).encrypt(plain.encode()).decode()
 
 
 def decrypt(token: str) -> str:
     try:
-        return _fernet(settings.PII_KEY).decrypt(token.encode()).decode()
+        return _keys().decrypt(token.encode()).decode()
     except InvalidToken:
         # A value written under another key: show nothing rather than crash a page.
         return ""
 
 
+def rotate_token(token: str) -> str:
+    """The same value encrypted under the current key; InvalidToken if no key opens it."""
+    return _keys().rotate(token.encode()).decode()
+
+
 def keyed_hash(value: str) -> str:
-    """HMAC-SHA256 of a normalised identifier, for equality lookups only."""
-    key = hashlib.sha256(("medbridge-lookup:" + settings.PII_KEY).encode()).digest()
+    """HMAC-SHA256 of a normalised identifier, for equality lookups only. Its key
+    never rotates: identity-card numbers are not stored, so their hashes could
+    not be recomputed under a new one."""
+    key = hashlib.sha256(("medbridge-lookup:" + settings.PII_LOOKUP_KEY).encode()).digest()
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 

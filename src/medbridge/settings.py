@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from medbridge.environ import (
     env_choice,
     env_int,
     env_list,
+    env_secret,
     env_str,
     secret_key,
 )
@@ -26,11 +28,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(env_str("MEDBRIDGE_HOME", str(PACKAGE_DIR.parents[1])))
 VAR_DIR = BASE_DIR / "var"
 
-DEBUG = env_bool("MEDBRIDGE_DEBUG", True)
+# Production turns on the HTTPS and cookie settings at the end of this file.
+PRODUCTION = env_choice("MEDBRIDGE_ENV", "development", ("development", "production")) == "production"
+DEBUG = env_bool("MEDBRIDGE_DEBUG", not PRODUCTION)
 SECRET_KEY = secret_key(BASE_DIR, debug=DEBUG)
 # A separate key for personal data, so rotating the session key does not make
 # stored phone numbers unreadable. Falls back to the secret key in development.
-PII_KEY = env_str("MEDBRIDGE_PII_KEY", SECRET_KEY)
+PII_KEY = env_secret("MEDBRIDGE_PII_KEY", SECRET_KEY)
 ALLOWED_HOSTS = env_list("MEDBRIDGE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("MEDBRIDGE_CSRF_TRUSTED_ORIGINS", [])
 
@@ -232,3 +236,47 @@ CLINIC_TRUST_FORWARDED_FOR = env_bool("MEDBRIDGE_TRUST_FORWARDED_FOR", False)
 CLINIC_ANONYMISE_AFTER_DAYS = env_int("MEDBRIDGE_CLINIC_ANONYMISE_AFTER_DAYS", 90, minimum=1)
 # Dotted path of the class that sends patients' text messages (see clinics/notify.py).
 NOTIFY_CHANNEL = env_str("MEDBRIDGE_NOTIFY_CHANNEL", "medbridge.clinics.notify.LogChannel")
+
+# --- Production hardening and operations (docs/operations.md) ---------------------
+
+INSTALLED_APPS += ["csp", "medbridge.operations"]
+# Right after SecurityMiddleware, so every response, error pages included, carries the policy.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+# Old keys still verify sessions and signed links while users move to the new one.
+SECRET_KEY_FALLBACKS = env_list("MEDBRIDGE_SECRET_KEY_FALLBACKS", [])
+# Old personal-data keys still decrypt until `medbridge rotate-pii-key` has rewritten every value.
+PII_KEY_FALLBACKS = env_list("MEDBRIDGE_PII_KEY_FALLBACKS", [])
+# Lookup hashes (ID numbers, phones) never rotate; pin this to the first PII key before rotating it.
+PII_LOOKUP_KEY = env_secret("MEDBRIDGE_PII_LOOKUP_KEY", PII_KEY)
+# Several app servers must share the booking rate limit: "database" keeps it in a
+# table (`medbridge createcachetable`); the default is each process's own memory.
+if env_choice("MEDBRIDGE_CACHE", "local", ("local", "database")) == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "medbridge_cache"}}
+# nginx terminates TLS and says so in X-Forwarded-Proto; only trust it behind such a proxy.
+if env_bool("MEDBRIDGE_BEHIND_PROXY", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("MEDBRIDGE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("MEDBRIDGE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MEDBRIDGE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("MEDBRIDGE_HSTS_PRELOAD", PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The CSRF cookie stays readable to scripts (Swagger UI sends it back as X-CSRFToken);
+# Django's docs: HttpOnly on it would add no protection. The session cookie is HttpOnly.
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        # Inline scripts run only with the per-response nonce: templates write nonce="{{ request.csp_nonce }}".
+        "script-src": [csp.SELF, csp.NONCE],
+        # Style attributes in templates and ECharts' tooltips; styles cannot run code.
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:"],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}

@@ -22,4 +22,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("fhir/R4/", include("medbridge.fhir.urls")),
+    path("", include("medbridge.operations.urls")),
 ]

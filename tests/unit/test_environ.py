@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -49,3 +50,23 @@ def test_an_unknown_database_url_is_refused() -> None:
         [sys.executable, "-c", "import medbridge.settings"], env=env, capture_output=True, text=True, check=False
     )
     assert "DATABASE_URL must start with postgres:// or sqlite:///" in result.stderr
+
+
+def test_a_secret_comes_from_the_variable_or_else_from_the_file_it_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "pii_key").write_text("from-the-file\n")
+    monkeypatch.delenv("MEDBRIDGE_PII_KEY", raising=False)
+    monkeypatch.setenv("MEDBRIDGE_PII_KEY_FILE", str(tmp_path / "pii_key"))
+
+    assert environ.env_secret("MEDBRIDGE_PII_KEY", "default") == "from-the-file"
+    monkeypatch.setenv("MEDBRIDGE_PII_KEY", "from-the-variable")
+    assert environ.env_secret("MEDBRIDGE_PII_KEY", "default") == "from-the-variable"
+
+
+def test_a_secret_file_that_cannot_be_read_names_the_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("MEDBRIDGE_PII_KEY", raising=False)
+    monkeypatch.setenv("MEDBRIDGE_PII_KEY_FILE", str(tmp_path / "missing"))
+
+    with pytest.raises(environ.SettingsError, match="MEDBRIDGE_PII_KEY_FILE"):
+        environ.env_secret("MEDBRIDGE_PII_KEY", "default")
