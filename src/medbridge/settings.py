@@ -214,6 +214,9 @@ IMPORT_MAX_BYTES = env_int("MEDBRIDGE_IMPORT_MAX_MB", 20, minimum=1) * 1024 * 10
 # Page imports run in a background thread so the page can show progress; tests
 # run them inline so they see the finished job.
 IMPORTS_INLINE = env_bool("MEDBRIDGE_IMPORTS_INLINE", False)
+# An upload-page import still unfinished this long after it was submitted died with
+# its server process (its transaction rolled back); the status page then says so.
+IMPORT_STALE_MINUTES = env_int("MEDBRIDGE_IMPORT_STALE_MINUTES", 60, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -131,3 +131,23 @@ def test_a_page_import_runs_in_the_background_when_not_inline(sysadmin: User, lo
     assert response["Location"] == reverse("interop:import_status", args=[job.pk])
     assert client.get(reverse("interop:import_progress", args=[job.pk])).json()["status"] == "succeeded"
     assert Professional.objects.filter(name="钱丽").exists()
+
+
+def test_an_import_cut_off_by_a_server_crash_is_reported_as_interrupted_not_running_forever(
+    sysadmin: User, login: Login
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # What a kill -9 mid-import leaves: the job row says running, nothing else was kept.
+    crashed = ImportJob.objects.create(user=sysadmin, file_name="名录.xlsx", status=ImportJob.Status.RUNNING)
+    recent = ImportJob.objects.create(user=sysadmin, file_name="新名录.xlsx", status=ImportJob.Status.RUNNING)
+    ImportJob.objects.filter(pk=crashed.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    client = login(sysadmin)
+
+    data = client.get(reverse("interop:import_progress", args=[crashed.pk])).json()
+    assert (data["status"], data["finished"]) == ("failed", True)
+    page = client.get(reverse("interop:import_status", args=[crashed.pk])).content.decode()
+    assert "导入被中断" in page
+    assert client.get(reverse("interop:import_progress", args=[recent.pk])).json()["status"] == "running"

@@ -32,13 +32,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         job = jobs.import_job_start(user=_user(request), file_name=upload.name, content=upload.read())
         return redirect("interop:import_status", pk=job.pk)
-    recent = access.import_jobs_visible_to(request.user)[:RECENT_JOBS]
+    recent = [jobs.import_job_expire_if_stale(j) for j in access.import_jobs_visible_to(request.user)[:RECENT_JOBS]]
     return render(request, "interop/import.html", {"form": form, "jobs": recent})
 
 
 @directory_user_required
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
-    job = access.access_import_job(request.user, pk)
+    job = jobs.import_job_expire_if_stale(access.access_import_job(request.user, pk))
     done, total = jobs.import_job_progress(job)
     context = {
         "job": job,
@@ -54,7 +54,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 @directory_user_required
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """What the status page polls while the import runs."""
-    job = access.access_import_job(request.user, pk)
+    job = jobs.import_job_expire_if_stale(access.access_import_job(request.user, pk))
     done, total = jobs.import_job_progress(job)
     return JsonResponse(
         {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -80,6 +81,26 @@ def _finish(job_id: int, result: ImportResult) -> None:
     )
     with _progress_lock:
         _progress.pop(job_id, None)
+
+
+def import_job_expire_if_stale(job: ImportJob) -> ImportJob:
+    """A job still unfinished long after it was submitted, and not running in this
+    process, was cut off with the server that ran it: the import thread died and its
+    transaction rolled back, so nothing was written. Say so instead of showing it
+    running forever. (Another worker may hold the job's progress, hence the wait.)"""
+    limit = timezone.now() - timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    if job.is_finished or job.created_at > limit:
+        return job
+    with _progress_lock:
+        if job.pk in _progress:
+            return job
+    message = _("导入被中断（服务器重启或进程退出），文件中的数据均未写入，请重新上传")
+    unfinished = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+    ImportJob.objects.filter(pk=job.pk, status__in=unfinished).update(
+        status=ImportJob.Status.FAILED, errors=[RowError("", 0, "", message).as_dict()], finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
 
 
 def import_job_progress(job: ImportJob) -> tuple[int, int]:
