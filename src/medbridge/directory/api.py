@@ -4,7 +4,9 @@ selectors, writes via services; codes in, codes out."""
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -369,24 +371,58 @@ def list_regions(request: HttpRequest, parent: str = "", level: str = "", q: str
     return qs
 
 
-@reference_router.get("/specialties", response=list[CodeOut], summary="诊疗科目名录")
-def list_specialties(request: HttpRequest) -> Any:
-    return Specialty.objects.all()
+@reference_router.get("/regions/{code}", response=RegionOut, summary="行政区划详情（按 GB/T 2260 代码）")
+def get_region(request: HttpRequest, code: str) -> Any:
+    return get_object_or_404(Region.objects.select_related("parent"), code=code)
+
+
+def _code_list(model: type[Any], q: str) -> Any:
+    qs = model.objects.all()
+    return qs.filter(Q(code__startswith=q) | Q(name__contains=q)) if q else qs
+
+
+@reference_router.get("/specialties", response=list[CodeOut], summary="诊疗科目名录（q：代码前缀或名称）")
+@paginate(Page)
+def list_specialties(request: HttpRequest, q: str = "") -> Any:
+    return _code_list(Specialty, q)
+
+
+@reference_router.get("/specialties/{code}", response=CodeOut, summary="诊疗科目")
+def get_specialty(request: HttpRequest, code: str) -> Any:
+    return get_object_or_404(Specialty, code=code)
 
 
 @reference_router.get("/titles", response=list[CodeOut], summary="专业技术职务（GB/T 8561）")
-def list_titles(request: HttpRequest) -> Any:
-    return ProfessionalTitle.objects.all()
+@paginate(Page)
+def list_titles(request: HttpRequest, q: str = "") -> Any:
+    return _code_list(ProfessionalTitle, q)
+
+
+@reference_router.get("/titles/{code}", response=CodeOut, summary="专业技术职务")
+def get_title(request: HttpRequest, code: str) -> Any:
+    return get_object_or_404(ProfessionalTitle, code=code)
 
 
 @reference_router.get("/institution-categories", response=list[CodeOut], summary="机构类别（WS 218）")
-def list_categories(request: HttpRequest) -> Any:
-    return InstitutionCategory.objects.all()
+@paginate(Page)
+def list_categories(request: HttpRequest, q: str = "") -> Any:
+    return _code_list(InstitutionCategory, q)
+
+
+@reference_router.get("/institution-categories/{code}", response=CodeOut, summary="机构类别")
+def get_category(request: HttpRequest, code: str) -> Any:
+    return get_object_or_404(InstitutionCategory, code=code)
 
 
 @reference_router.get("/hospital-grades", response=list[CodeOut], summary="医院等级")
-def list_grades(request: HttpRequest) -> Any:
-    return HospitalGrade.objects.all()
+@paginate(Page)
+def list_grades(request: HttpRequest, q: str = "") -> Any:
+    return _code_list(HospitalGrade, q)
+
+
+@reference_router.get("/hospital-grades/{code}", response=CodeOut, summary="医院等级")
+def get_grade(request: HttpRequest, code: str) -> Any:
+    return get_object_or_404(HospitalGrade, code=code)
 
 
 __all__ = ["reference_router", "router"]
