@@ -28,7 +28,17 @@ reference_router = Router(tags=["reference"])
 
 
 class Page(PageNumberPagination):
-    page_size = 25
+    """The one paginator of the API: ``{"items": [...], "count": n}``, 25 a page
+    unless the client asks for up to 100 with ``page_size``."""
+
+    class Input(Schema):
+        # Bounded so that an absurd page is a 422, not an offset the database rejects.
+        page: int = Field(1, ge=1, le=1_000_000, description="页码，从 1 开始")
+        page_size: int | None = Field(None, ge=1, le=100, description="每页条数（默认 25，最多 100）")
+
+    def __init__(self, page_size: int = 25, max_page_size: int = 100, **kwargs: Any) -> None:
+        # ninja's __init__ sets page_size from its settings, over any class attribute.
+        super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)
 
 
 # --- Schemas ------------------------------------------------------------------
