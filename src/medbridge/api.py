@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -117,6 +118,15 @@ def _schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpR
     for item in exc.errors:
         name = ".".join(str(p) for p in item.get("loc", [])[1:]) or "__all__"
         fields.setdefault(name, []).append(str(item.get("msg", "")))
+    return error_response(request, 422, "invalid", _("提交的数据有误"), fields)
+
+
+@api.exception_handler(DataError)
+def _unstorable(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # PostgreSQL refuses what a client can type but a column cannot hold or be
+    # compared with: a NUL byte in a filter, a number beyond the column's range.
+    # The input is at fault, not the server.
+    fields = {"__all__": [_("含有无法处理的字符或超出范围的数值")]}
     return error_response(request, 422, "invalid", _("提交的数据有误"), fields)
 
 

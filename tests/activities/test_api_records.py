@@ -53,7 +53,7 @@ def test_an_enrolment_carries_its_attendance_and_certificate(
     [row] = client.get("/api/v1/enrolments", {"professional": doctor_a.pk}).json()["items"]
     assert row["attended_session_ids"] == [first.pk]
     certificate = client.get(f"/api/v1/enrolments/{enrolment.pk}").json()["certificate"]
-    assert (certificate["sessions_attended"], certificate["sessions_total"], certificate["hours"]) == (1, 2, "3.0")
+    assert (certificate["sessions_attended"], certificate["sessions_total"], certificate["hours"]) == (1, 2, 3.0)
 
 
 def test_the_hometown_network_is_read_by_its_commission_and_refused_to_hospitals(

@@ -4,7 +4,6 @@ their follow-ups. Same scoping as the pages: lookups go through the access modul
 reads through selectors, writes through services; ids and codes in and out."""
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -119,7 +118,7 @@ class CourseSessionOut(Schema):
     activity_id: int
     day: date
     topic: str
-    hours: Decimal
+    hours: float
 
 
 class EnrolmentOut(Schema):
@@ -145,7 +144,7 @@ class CertificateOut(Schema):
     end: date
     sessions_attended: int
     sessions_total: int
-    hours: Decimal
+    hours: float
     organisers: str
 
 
