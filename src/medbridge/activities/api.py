@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from medbridge.accounts import access
 from medbridge.activities import selectors, services
 from medbridge.activities.models import Activity, Enrolment, ItineraryDay, Participant, Pledge
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, filter_given
 from medbridge.directory.models import Region
 from medbridge.programmes.api import Resolver as ProgrammeResolver
 
@@ -366,17 +366,9 @@ class PeopleQuery(ActivityPartQuery):
     professional: int | None = Field(None, description="人员 id")
 
 
-def _activity_parts(qs: Any, f: ActivityPartQuery, day_field: str | None = None) -> Any:
-    if f.activity:
-        qs = qs.filter(activity_id=f.activity)
-    if getattr(f, "professional", None):
-        qs = qs.filter(professional_id=f.professional)  # type: ignore[attr-defined]
-    day = day_field or "activity__start_date"
-    if f.date_from:
-        qs = qs.filter(**{f"{day}__gte": f.date_from})
-    if f.date_to:
-        qs = qs.filter(**{f"{day}__lte": f.date_to})
-    return qs
+def _activity_parts(qs: Any, f: ActivityPartQuery, day: str = "activity__start_date") -> Any:
+    people = {"professional_id": f.professional} if isinstance(f, PeopleQuery) else {}
+    return filter_given(qs, activity_id=f.activity, **people, **{f"{day}__gte": f.date_from, f"{day}__lte": f.date_to})
 
 
 class ParticipantQuery(PeopleQuery):
@@ -390,10 +382,7 @@ class ParticipantQuery(PeopleQuery):
 @paginate(Page)
 def list_all_participants(request: HttpRequest, filters: Query[ParticipantQuery]) -> Any:
     qs = _activity_parts(access.participants_visible_to(request.user), filters)
-    if filters.role:
-        qs = qs.filter(role=filters.role)
-    if filters.rsvp:
-        qs = qs.filter(rsvp=filters.rsvp)
+    qs = filter_given(qs, role=filters.role, rsvp=filters.rsvp)
     return qs.order_by("-activity__start_date", "activity_id", "role", "professional__name", "pk")
 
 
@@ -478,14 +467,8 @@ class HometownRecordQuery(Schema):
     date_to: date | None = None
 
 
-def _hometown_records(qs: Any, f: HometownRecordQuery, day_field: str) -> Any:
-    if f.professional:
-        qs = qs.filter(professional_id=f.professional)
-    if f.date_from:
-        qs = qs.filter(**{f"{day_field}__gte": f.date_from})
-    if f.date_to:
-        qs = qs.filter(**{f"{day_field}__lte": f.date_to})
-    return qs
+def _hometown_records(qs: Any, f: HometownRecordQuery, day: str) -> Any:
+    return filter_given(qs, professional_id=f.professional, **{f"{day}__gte": f.date_from, f"{day}__lte": f.date_to})
 
 
 @router.get("/hometown/willingness", response=list[WillingnessOut], summary="乡贤帮扶意向（按人员、意向筛选）")
@@ -493,7 +476,7 @@ def _hometown_records(qs: Any, f: HometownRecordQuery, day_field: str) -> Any:
 def list_willingness(request: HttpRequest, filters: Query[HometownRecordQuery], tag: str = "") -> Any:
     _require_hometown(request)
     qs = _hometown_records(access.willingness_visible_to(request.user), filters, "created_at__date")
-    return (qs.filter(tag=tag) if tag else qs).order_by("professional__name", "tag", "pk")
+    return filter_given(qs, tag=tag).order_by("professional__name", "tag", "pk")
 
 
 @router.get("/hometown/willingness/{int:pk}", response=WillingnessOut, summary="帮扶意向详情")
@@ -507,7 +490,7 @@ def get_willingness(request: HttpRequest, pk: int) -> Any:
 def list_contacts(request: HttpRequest, filters: Query[HometownRecordQuery], channel: str = "") -> Any:
     _require_hometown(request)
     qs = _hometown_records(access.contact_records_visible_to(request.user), filters, "contacted_on")
-    return (qs.filter(channel=channel) if channel else qs).order_by("-contacted_on", "-pk")
+    return filter_given(qs, channel=channel).order_by("-contacted_on", "-pk")
 
 
 @router.get("/hometown/contacts/{int:pk}", response=ContactRecordOut, summary="联络记录详情")
@@ -523,11 +506,7 @@ def list_pledges(
 ) -> Any:
     _require_hometown(request)
     qs = _hometown_records(access.pledges_visible_to(request.user), filters, "pledged_on")
-    if area:
-        qs = qs.filter(area=area)
-    if activity:
-        qs = qs.filter(activity_id=activity)
-    return qs.order_by("-pledged_on", "-pk")
+    return filter_given(qs, area=area, activity_id=activity).order_by("-pledged_on", "-pk")
 
 
 @router.get("/hometown/pledges/{int:pk}", response=PledgeOut, summary="帮扶承诺详情")

@@ -16,7 +16,7 @@ from medbridge.accounts import access
 from medbridge.api import error_response
 from medbridge.clinics import selectors, services
 from medbridge.clinics.models import Booking, ClinicSession
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, filter_given
 from medbridge.programmes.api import Resolver
 
 router = Router(tags=["clinics"])
@@ -380,14 +380,15 @@ class SeriesQuery(Schema):
 )
 @paginate(Page)
 def list_series(request: HttpRequest, filters: Query[SeriesQuery]) -> Any:
-    qs = access.clinic_series_visible_to(request.user)
-    for name in ("host", "expert", "programme"):
-        if getattr(filters, name):
-            qs = qs.filter(**{f"{name}_id": getattr(filters, name)})
-    if filters.weekday is not None:
-        qs = qs.filter(weekday=filters.weekday)
-    if filters.active_on:
-        qs = qs.filter(first_date__lte=filters.active_on, last_date__gte=filters.active_on)
+    qs = filter_given(
+        access.clinic_series_visible_to(request.user),
+        host_id=filters.host,
+        expert_id=filters.expert,
+        programme_id=filters.programme,
+        weekday=filters.weekday,
+        first_date__lte=filters.active_on,
+        last_date__gte=filters.active_on,
+    )
     return qs.order_by("-first_date", "pk")
 
 
@@ -411,17 +412,14 @@ class BookingQuery(Schema):
 )
 @paginate(Page)
 def list_bookings(request: HttpRequest, filters: Query[BookingQuery]) -> Any:
-    qs = access.bookings_visible_to(request.user)
-    if filters.session:
-        qs = qs.filter(session_id=filters.session)
-    if filters.host:
-        qs = qs.filter(session__host_id=filters.host)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.date_from:
-        qs = qs.filter(session__date__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(session__date__lte=filters.date_to)
+    qs = filter_given(
+        access.bookings_visible_to(request.user),
+        session_id=filters.session,
+        session__host_id=filters.host,
+        status=filters.status,
+        session__date__gte=filters.date_from,
+        session__date__lte=filters.date_to,
+    )
     return qs.order_by("session__date", "session__start_time", "created_at", "pk")
 
 

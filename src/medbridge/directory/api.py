@@ -4,7 +4,7 @@ selectors, writes via services; codes in, codes out."""
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -39,6 +39,12 @@ class Page(PageNumberPagination):
     def __init__(self, page_size: int = 25, max_page_size: int = 100, **kwargs: Any) -> None:
         # ninja's __init__ sets page_size from its settings, over any class attribute.
         super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)
+
+
+def filter_given(qs: QuerySet[Any], **lookups: Any) -> QuerySet[Any]:
+    """``qs`` narrowed by the lookups whose value the client gave: a list filter's
+    query parameters default to None or "" and then do not filter."""
+    return qs.filter(**{lookup: value for lookup, value in lookups.items() if value is not None and value != ""})
 
 
 # --- Schemas ------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, filter_given
 from medbridge.directory.models import Department, Professional
 from medbridge.planning import selectors, services
 from medbridge.planning.models import Application, MatchingRound, PlannedSession, SchedulePlan
@@ -230,11 +230,7 @@ def publish_round(request: HttpRequest, pk: int) -> Any:
 @router.get("/round-departments", response=list[RoundDepartmentOut], summary="各轮次接收科室（按轮次、科室筛选）")
 @paginate(Page)
 def list_round_departments(request: HttpRequest, round: int | None = None, department: int | None = None) -> Any:
-    qs = access.round_departments_visible_to(request.user)
-    if round:
-        qs = qs.filter(round_id=round)
-    if department:
-        qs = qs.filter(department_id=department)
+    qs = filter_given(access.round_departments_visible_to(request.user), round_id=round, department_id=department)
     return qs.order_by("round_id", "department__institution__name", "department__name", "pk")
 
 
@@ -248,14 +244,14 @@ def get_round_department(request: HttpRequest, pk: int) -> Any:
 def list_all_applications(
     request: HttpRequest, round: int | None = None, professional: int | None = None, placed: bool | None = None
 ) -> Any:
-    qs = access.applications_visible_to(request.user).prefetch_related("choices")
-    if round:
-        qs = qs.filter(round_id=round)
-    if professional:
-        qs = qs.filter(professional_id=professional)
-    if placed is not None:
-        qs = qs.filter(placement__isnull=not placed)
-    return qs.order_by("round_id", "pk")
+    unplaced = None if placed is None else not placed
+    qs = filter_given(
+        access.applications_visible_to(request.user),
+        round_id=round,
+        professional_id=professional,
+        placement__isnull=unplaced,
+    )
+    return qs.prefetch_related("choices").order_by("round_id", "pk")
 
 
 @router.get("/applications/{int:pk}", response=ApplicationOut, summary="匹配申请详情（含志愿与未录取说明）")
@@ -266,12 +262,10 @@ def get_application(request: HttpRequest, pk: int) -> Any:
 @router.get("/department-rankings", response=list[RankingOut], summary="科室人工排序（按轮次、接收科室筛选）")
 @paginate(Page)
 def list_rankings(request: HttpRequest, round: int | None = None, department: int | None = None) -> Any:
-    qs = access.department_rankings_visible_to(request.user).select_related("department")
-    if round:
-        qs = qs.filter(department__round_id=round)
-    if department:
-        qs = qs.filter(department_id=department)
-    return qs.order_by("department_id", "rank")
+    qs = filter_given(
+        access.department_rankings_visible_to(request.user), department__round_id=round, department_id=department
+    )
+    return qs.select_related("department").order_by("department_id", "rank")
 
 
 @router.get("/department-rankings/{int:pk}", response=RankingOut, summary="科室人工排序详情")
@@ -311,13 +305,12 @@ def list_plan_sessions(request: HttpRequest, pk: int) -> QuerySet[PlannedSession
 def list_host_demands(
     request: HttpRequest, programme: int | None = None, department: int | None = None, specialty: str = ""
 ) -> Any:
-    qs = access.host_demands_visible_to(request.user)
-    if programme:
-        qs = qs.filter(programme_id=programme)
-    if department:
-        qs = qs.filter(department_id=department)
-    if specialty:
-        qs = qs.filter(specialty__code=specialty)
+    qs = filter_given(
+        access.host_demands_visible_to(request.user),
+        programme_id=programme,
+        department_id=department,
+        specialty__code=specialty,
+    )
     return qs.order_by("programme_id", "-weight", "department__name", "pk")
 
 
@@ -338,14 +331,14 @@ def list_planned_sessions(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> Any:
-    qs = access.planned_sessions_visible_to(request.user)
-    for name, value in (("plan_id", plan), ("expert_id", expert), ("department_id", department)):
-        if value:
-            qs = qs.filter(**{name: value})
-    if date_from:
-        qs = qs.filter(day__gte=date_from)
-    if date_to:
-        qs = qs.filter(day__lte=date_to)
+    qs = filter_given(
+        access.planned_sessions_visible_to(request.user),
+        plan_id=plan,
+        expert_id=expert,
+        department_id=department,
+        day__gte=date_from,
+        day__lte=date_to,
+    )
     return qs.order_by("plan_id", "day", "pk")
 
 

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, filter_given
 from medbridge.directory.models import Specialty
 from medbridge.postings import selectors, services
 from medbridge.postings.models import Evaluation, EvaluationCriterion, Posting, PostingBatch, WorkLog
@@ -444,17 +444,13 @@ class PostingRecordQuery(Schema):
 
 
 def _posting_records(qs: Any, f: PostingRecordQuery, day_field: str) -> Any:
-    if f.posting:
-        qs = qs.filter(posting_id=f.posting)
-    if f.professional:
-        qs = qs.filter(posting__professional_id=f.professional)
-    if f.programme:
-        qs = qs.filter(posting__programme_id=f.programme)
-    if f.date_from:
-        qs = qs.filter(**{f"{day_field}__gte": f.date_from})
-    if f.date_to:
-        qs = qs.filter(**{f"{day_field}__lte": f.date_to})
-    return qs
+    return filter_given(
+        qs,
+        posting_id=f.posting,
+        posting__professional_id=f.professional,
+        posting__programme_id=f.programme,
+        **{f"{day_field}__gte": f.date_from, f"{day_field}__lte": f.date_to},
+    )
 
 
 @router.get("/techniques", response=list[TechniqueOut], summary="新技术新项目（按派驻、人员、项目、首次开展日期筛选）")
@@ -496,8 +492,7 @@ def get_evaluation(request: HttpRequest, pk: int) -> Any:
 @router.get("/evaluation-criteria", response=list[CriterionOut], summary="考核项目及权重")
 @paginate(Page)
 def list_criteria(request: HttpRequest, active: bool | None = None) -> Any:
-    qs = EvaluationCriterion.objects.all()
-    return qs if active is None else qs.filter(active=active)
+    return filter_given(EvaluationCriterion.objects.all(), active=active)
 
 
 @router.get("/evaluation-criteria/{int:pk}", response=CriterionOut, summary="考核项目")
@@ -511,11 +506,7 @@ def get_criterion(request: HttpRequest, pk: int) -> Any:
 @router.get("/career-goals", response=list[CareerGoalOut], summary="职业规划（按人员、状态筛选）")
 @paginate(Page)
 def list_career_goals(request: HttpRequest, professional: int | None = None, status: str = "") -> Any:
-    qs = access.career_goals_visible_to(request.user)
-    if professional:
-        qs = qs.filter(professional_id=professional)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(access.career_goals_visible_to(request.user), professional_id=professional, status=status)
     return qs.order_by("target_date", "pk")
 
 

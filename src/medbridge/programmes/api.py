@@ -16,7 +16,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, filter_given
 from medbridge.directory.api import Resolver as DirectoryResolver
 from medbridge.directory.models import Department, Specialty
 from medbridge.programmes import selectors, services
@@ -453,13 +453,12 @@ class PartyQuery(Schema):
 @paginate(Page)
 def list_all_parties(request: HttpRequest, filters: Query[PartyQuery]) -> Any:
     """Which programmes an institution takes part in, and in which role."""
-    qs = access.parties_visible_to(request.user)
-    if filters.programme:
-        qs = qs.filter(programme_id=filters.programme)
-    if filters.institution:
-        qs = qs.filter(institution_id=filters.institution)
-    if filters.role:
-        qs = qs.filter(role=filters.role)
+    qs = filter_given(
+        access.parties_visible_to(request.user),
+        programme_id=filters.programme,
+        institution_id=filters.institution,
+        role=filters.role,
+    )
     return qs.order_by("programme_id", "role", "institution__name", "pk")
 
 
@@ -477,13 +476,12 @@ class TargetQuery(Schema):
 @router.get("/targets", response=list[TargetOut], summary="年度目标列表（跨项目：按项目、年度、指标筛选）")
 @paginate(Page)
 def list_all_targets(request: HttpRequest, filters: Query[TargetQuery]) -> Any:
-    qs = access.targets_visible_to(request.user)
-    if filters.programme:
-        qs = qs.filter(programme_id=filters.programme)
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    if filters.metric:
-        qs = qs.filter(metric=filters.metric)
+    qs = filter_given(
+        access.targets_visible_to(request.user),
+        programme_id=filters.programme,
+        year=filters.year,
+        metric=filters.metric,
+    )
     return qs.order_by("programme_id", "year", "metric")
 
 
@@ -501,11 +499,9 @@ class AgreementQuery(Schema):
 @router.get("/agreements", response=list[AgreementOut], summary="协议文件列表（跨项目：按项目、签署年度、名称筛选）")
 @paginate(Page)
 def list_all_agreements(request: HttpRequest, filters: Query[AgreementQuery]) -> Any:
-    qs = access.agreements_visible_to(request.user)
-    if filters.programme:
-        qs = qs.filter(programme_id=filters.programme)
-    if filters.year:
-        qs = qs.filter(signed_on__year=filters.year)
+    qs = filter_given(
+        access.agreements_visible_to(request.user), programme_id=filters.programme, signed_on__year=filters.year
+    )
     if filters.q:
         qs = qs.filter(Q(title__icontains=filters.q) | Q(signatories__icontains=filters.q))
     return qs.order_by("-signed_on", "pk")

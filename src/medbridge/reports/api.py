@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, filter_given
 from medbridge.reports import selectors
 from medbridge.reports.models import ReportJob
 from medbridge.reports.selectors import FigureScope
@@ -83,12 +83,9 @@ def figures(request: HttpRequest, filters: Query[FiguresQuery]) -> Any:
 @router.get("/report-jobs", response=list[ReportJobOut], summary="我申请的年度报告（按项目、状态筛选）")
 @paginate(Page)
 def list_report_jobs(request: HttpRequest, programme: int | None = None, status: str = "") -> Any:
-    qs = access.report_jobs_visible_to(request.user).defer("content")
-    if programme:
-        qs = qs.filter(programme_id=programme)
-    if status:
-        qs = qs.filter(status=status)
-    return qs
+    return filter_given(access.report_jobs_visible_to(request.user), programme_id=programme, status=status).defer(
+        "content"
+    )
 
 
 @router.get("/report-jobs/{int:pk}", response=ReportJobOut, summary="年度报告任务：进度与下载地址")
