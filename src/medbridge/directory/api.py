@@ -1,7 +1,7 @@
 """Directory endpoints. Same scoping as the pages: reads via the access module and
 selectors, writes via services; codes in, codes out."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.params import functions as params
 
 from medbridge.accounts import access
 from medbridge.directory import selectors, services
@@ -387,8 +388,13 @@ def list_regions(request: HttpRequest, parent: str = "", level: str = "", q: str
     return qs
 
 
+# A code of a reference list (GB/T 2260, the specialty catalogue, WS 218 …): what the
+# route's segment can hold, so that a client knows what may stand there.
+Code = Annotated[str, params.Path(pattern=r"^[0-9A-Za-z.]{1,12}$", description="代码")]
+
+
 @reference_router.get("/regions/{code}", response=RegionOut, summary="行政区划详情（按 GB/T 2260 代码）")
-def get_region(request: HttpRequest, code: str) -> Any:
+def get_region(request: HttpRequest, code: Code) -> Any:
     return get_object_or_404(Region.objects.select_related("parent"), code=code)
 
 
@@ -404,7 +410,7 @@ def list_specialties(request: HttpRequest, q: str = "") -> Any:
 
 
 @reference_router.get("/specialties/{code}", response=CodeOut, summary="诊疗科目")
-def get_specialty(request: HttpRequest, code: str) -> Any:
+def get_specialty(request: HttpRequest, code: Code) -> Any:
     return get_object_or_404(Specialty, code=code)
 
 
@@ -415,7 +421,7 @@ def list_titles(request: HttpRequest, q: str = "") -> Any:
 
 
 @reference_router.get("/titles/{code}", response=CodeOut, summary="专业技术职务")
-def get_title(request: HttpRequest, code: str) -> Any:
+def get_title(request: HttpRequest, code: Code) -> Any:
     return get_object_or_404(ProfessionalTitle, code=code)
 
 
@@ -426,7 +432,7 @@ def list_categories(request: HttpRequest, q: str = "") -> Any:
 
 
 @reference_router.get("/institution-categories/{code}", response=CodeOut, summary="机构类别")
-def get_category(request: HttpRequest, code: str) -> Any:
+def get_category(request: HttpRequest, code: Code) -> Any:
     return get_object_or_404(InstitutionCategory, code=code)
 
 
@@ -437,7 +443,7 @@ def list_grades(request: HttpRequest, q: str = "") -> Any:
 
 
 @reference_router.get("/hospital-grades/{code}", response=CodeOut, summary="医院等级")
-def get_grade(request: HttpRequest, code: str) -> Any:
+def get_grade(request: HttpRequest, code: Code) -> Any:
     return get_object_or_404(HospitalGrade, code=code)
 
 
