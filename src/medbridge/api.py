@@ -70,13 +70,13 @@ class MedBridgeAPI(NinjaAPI):
         body = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(body.pop("$defs", {}))
         components["Error"] = body
-        for path, operations in schema["paths"].items():
+        for operations in schema["paths"].values():
             for method, operation in operations.items():
-                _document_errors(path, method, operation)
+                _document_errors(method, operation)
         return schema
 
 
-def _document_errors(path: str, method: str, operation: dict[str, Any]) -> None:
+def _document_errors(method: str, operation: dict[str, Any]) -> None:
     statuses = [404, 422]
     if operation.get("security"):
         statuses += [401, 403]
