@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -36,7 +37,60 @@ class Session(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
-api = NinjaAPI(
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class ErrorOut(Schema):
+    """The one error shape, for every status below 200 or above 299."""
+
+    error: ErrorBody
+
+
+# Which errors an operation may answer with, and what each means to a client.
+ERROR_STATUSES = {
+    401: "未登录或令牌无效（unauthenticated）",
+    403: "已登录但无权执行此操作（forbidden）",
+    404: "记录不存在或不在权限范围内（not_found）",
+    422: "参数或提交的数据有误（invalid），fields 指出哪一项",
+    429: "请求过于频繁（rate_limited）",
+}
+
+
+class MedBridgeAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document lists the error responses of every
+    operation. Errors come from exception handlers, not from the operations'
+    return values, so ninja cannot see them: they are added to the document here."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        body = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(body.pop("$defs", {}))
+        components["Error"] = body
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                _document_errors(method, operation)
+        return schema
+
+
+def _document_errors(method: str, operation: dict[str, Any]) -> None:
+    statuses = [404, 422]
+    if operation.get("security"):
+        statuses += [401, 403]
+    elif method != "get":
+        statuses.append(429)  # public writes are rate-limited per client address
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    responses = operation["responses"]
+    for status in sorted(statuses):
+        # ninja keys responses by int; a status an operation declares itself wins.
+        if status not in responses and str(status) not in responses:
+            responses[status] = {"description": ERROR_STATUSES[status], "content": ref}
+
+
+api = MedBridgeAPI(
     title="MedBridge API",
     version="1",
     description="医桥 MedBridge JSON API. 使用会话 Cookie 或 `Authorization: Bearer <token>` 认证。",
@@ -67,6 +121,15 @@ def _schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpR
     return error_response(request, 422, "invalid", _("提交的数据有误"), fields)
 
 
+@api.exception_handler(DataError)
+def _unstorable(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # PostgreSQL refuses what a client can type but a column cannot hold or be
+    # compared with: a NUL byte in a filter, a number beyond the column's range.
+    # The input is at fault, not the server.
+    fields = {"__all__": [_("含有无法处理的字符或超出范围的数值")]}
+    return error_response(request, 422, "invalid", _("提交的数据有误"), fields)
+
+
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error_response(request, 403, "forbidden", str(exc) or _("无权执行此操作"))
@@ -90,6 +153,7 @@ def _register_routers() -> None:
     from medbridge.postings.api import router as postings_router
     from medbridge.programmes.api import router as programmes_router
     from medbridge.referrals.api import router as referrals_router
+    from medbridge.reports.api import router as reports_router
 
     api.add_router("/", router)
     api.add_router("/", programmes_router)
@@ -98,6 +162,7 @@ def _register_routers() -> None:
     api.add_router("/", activities_router)
     api.add_router("/", clinics_router)
     api.add_router("/", planning_router)
+    api.add_router("/", reports_router)
     api.add_router("/reference/", reference_router)
 
 

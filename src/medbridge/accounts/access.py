@@ -291,6 +291,39 @@ def expert_candidates(user: Actor) -> QuerySet[Professional]:
     )
 
 
+def parties_visible_to(user: Actor) -> QuerySet[Any]:
+    """A programme's parties, targets and agreements are as visible as the programme."""
+    from medbridge.programmes.models import Party
+
+    return Party.objects.select_related("programme", "institution", "department").filter(
+        programme__in=programmes_visible_to(user)
+    )
+
+
+def access_party(user: Actor, pk: Any) -> Any:
+    return _get_or_404(parties_visible_to(user), pk)
+
+
+def targets_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.programmes.models import Target
+
+    return Target.objects.filter(programme__in=programmes_visible_to(user))
+
+
+def access_target(user: Actor, pk: Any) -> Any:
+    return _get_or_404(targets_visible_to(user), pk)
+
+
+def agreements_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.programmes.models import Agreement
+
+    return Agreement.objects.filter(programme__in=programmes_visible_to(user))
+
+
+def access_agreement(user: Actor, pk: Any) -> Any:
+    return _get_or_404(agreements_visible_to(user), pk)
+
+
 # --- Postings ---------------------------------------------------------------------
 
 
@@ -410,6 +443,48 @@ def profiles_visible_to(user: Actor) -> QuerySet[Professional]:
 def access_profile(user: Actor, pk: Any) -> Professional:
     professional: Professional = _get_or_404(profiles_visible_to(user), pk)
     return professional
+
+
+def techniques_visible_to(user: Actor) -> QuerySet[Any]:
+    """Techniques, work logs and evaluations are as visible as their posting."""
+    from medbridge.postings.models import Technique
+
+    return Technique.objects.select_related("posting").filter(posting__in=postings_visible_to(user))
+
+
+def access_technique(user: Actor, pk: Any) -> Any:
+    return _get_or_404(techniques_visible_to(user), pk)
+
+
+def work_logs_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.postings.models import WorkLog
+
+    return WorkLog.objects.filter(posting__in=postings_visible_to(user))
+
+
+def access_work_log(user: Actor, pk: Any) -> Any:
+    return _get_or_404(work_logs_visible_to(user), pk)
+
+
+def evaluations_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.postings.models import Evaluation
+
+    return Evaluation.objects.select_related("evaluator").filter(posting__in=postings_visible_to(user))
+
+
+def access_evaluation(user: Actor, pk: Any) -> Any:
+    return _get_or_404(evaluations_visible_to(user), pk)
+
+
+def career_goals_visible_to(user: Actor) -> QuerySet[Any]:
+    """A career plan belongs to the development profile: visible with the profile."""
+    from medbridge.postings.models import CareerGoal
+
+    return CareerGoal.objects.filter(professional__in=profiles_visible_to(user))
+
+
+def access_career_goal(user: Actor, pk: Any) -> Any:
+    return _get_or_404(career_goals_visible_to(user), pk)
 
 
 # --- Referrals and remote consultations ------------------------------------------
@@ -643,6 +718,87 @@ def access_follow_up(user: Actor, pk: Any) -> FollowUp:
     return follow_up
 
 
+def _of_visible_activities(model: Any, user: Actor) -> QuerySet[Any]:
+    """Participants, attachments, itinerary days, classes and enrolments are as
+    visible as their activity."""
+    return model.objects.select_related("activity").filter(activity__in=activities_visible_to(user))  # type: ignore[no-any-return]
+
+
+def participants_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.activities.models import Participant
+
+    return _of_visible_activities(Participant, user).select_related("professional")
+
+
+def access_participant(user: Actor, pk: Any) -> Any:
+    return _get_or_404(participants_visible_to(user), pk)
+
+
+def activity_attachments_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.activities.models import Attachment
+
+    return _of_visible_activities(Attachment, user)
+
+
+def access_activity_attachment(user: Actor, pk: Any) -> Any:
+    return _get_or_404(activity_attachments_visible_to(user), pk)
+
+
+def itinerary_days_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.activities.models import ItineraryDay
+
+    return _of_visible_activities(ItineraryDay, user)
+
+
+def access_itinerary_day(user: Actor, pk: Any) -> Any:
+    return _get_or_404(itinerary_days_visible_to(user), pk)
+
+
+def course_sessions_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.activities.models import CourseSession
+
+    return _of_visible_activities(CourseSession, user)
+
+
+def access_course_session(user: Actor, pk: Any) -> Any:
+    return _get_or_404(course_sessions_visible_to(user), pk)
+
+
+def enrolments_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.activities.models import Enrolment
+
+    return _of_visible_activities(Enrolment, user).select_related("professional")
+
+
+def access_enrolment(user: Actor, pk: Any) -> Any:
+    return _get_or_404(enrolments_visible_to(user), pk)
+
+
+def willingness_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.activities.models import Willingness
+
+    return Willingness.objects.select_related("professional", "region").filter(hometown_records_scope(user))
+
+
+def access_willingness(user: Actor, pk: Any) -> Any:
+    return _get_or_404(willingness_visible_to(user), pk)
+
+
+def contact_records_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.activities.models import ContactRecord
+
+    return ContactRecord.objects.select_related("professional", "region").filter(hometown_records_scope(user))
+
+
+def access_contact_record(user: Actor, pk: Any) -> Any:
+    return _get_or_404(contact_records_visible_to(user), pk)
+
+
+def access_pledge(user: Actor, pk: Any) -> Pledge:
+    pledge: Pledge = _get_or_404(pledges_visible_to(user), pk)
+    return pledge
+
+
 # --- Clinics ---------------------------------------------------------------------
 
 
@@ -720,6 +876,42 @@ def access_public_expert(pk: Any) -> Professional:
     return expert
 
 
+def clinic_series_visible_to(user: Actor) -> QuerySet[Any]:
+    """Weekly clinic plans, scoped like their sessions."""
+    from medbridge.clinics.models import SessionSeries
+
+    qs = SessionSeries.objects.select_related("expert", "host", "department")
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return qs
+    if role == Role.PROFESSIONAL:
+        return qs.filter(expert_id=user.professional_id) if user.professional_id else qs.none()
+    if role in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN):
+        return qs.filter(Q(host__in=institutions_visible_to(user)) | Q(programme__in=programmes_visible_to(user)))
+    return qs.none()
+
+
+def access_clinic_series(user: Actor, pk: Any) -> Any:
+    return _get_or_404(clinic_series_visible_to(user), pk)
+
+
+def access_booking(user: Actor, pk: Any) -> Any:
+    return _get_or_404(bookings_visible_to(user), pk)
+
+
+def booking_patient_checker(user: Actor) -> Any:
+    """May the user read a booking's patient (name, phone, ID tail) unmasked? The
+    host's own administrators and system administrators, who run the desk; a
+    commission officer sees the bookings masked, as in the roster."""
+    role = _role(user)
+    if role == Role.SYSTEM_ADMIN:
+        return lambda booking: True
+    if role != Role.INSTITUTION_ADMIN:
+        return lambda booking: False
+    mine = set(institutions_visible_to(user).values_list("pk", flat=True))
+    return lambda booking: booking.session.host_id in mine
+
+
 # --- Reports -----------------------------------------------------------------------
 
 
@@ -787,3 +979,59 @@ def access_schedule_plan(user: Actor, pk: Any, *, for_write: bool = False) -> Sc
     if for_write:
         require_can_edit_programme(user, plan.programme)
     return plan
+
+
+def round_departments_visible_to(user: Actor) -> QuerySet[Any]:
+    """A round's departments, applications and rankings are as visible as the round."""
+    from medbridge.planning.models import RoundDepartment
+
+    return RoundDepartment.objects.select_related("department__institution").filter(
+        round__in=matching_rounds_visible_to(user)
+    )
+
+
+def access_round_department(user: Actor, pk: Any) -> Any:
+    return _get_or_404(round_departments_visible_to(user), pk)
+
+
+def applications_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.planning.models import Application
+
+    return Application.objects.select_related("professional").filter(round__in=matching_rounds_visible_to(user))
+
+
+def access_application(user: Actor, pk: Any) -> Any:
+    return _get_or_404(applications_visible_to(user), pk)
+
+
+def department_rankings_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.planning.models import DepartmentRanking
+
+    return DepartmentRanking.objects.filter(department__round__in=matching_rounds_visible_to(user))
+
+
+def access_department_ranking(user: Actor, pk: Any) -> Any:
+    return _get_or_404(department_rankings_visible_to(user), pk)
+
+
+def host_demands_visible_to(user: Actor) -> QuerySet[Any]:
+    """What hosts ask of a programme is as visible as the programme."""
+    from medbridge.planning.models import HostDemand
+
+    return HostDemand.objects.select_related("department", "specialty").filter(
+        programme__in=programmes_visible_to(user)
+    )
+
+
+def access_host_demand(user: Actor, pk: Any) -> Any:
+    return _get_or_404(host_demands_visible_to(user), pk)
+
+
+def planned_sessions_visible_to(user: Actor) -> QuerySet[Any]:
+    from medbridge.planning.models import PlannedSession
+
+    return PlannedSession.objects.select_related("expert", "specialty").filter(plan__in=schedule_plans_visible_to(user))
+
+
+def access_planned_session(user: Actor, pk: Any) -> Any:
+    return _get_or_404(planned_sessions_visible_to(user), pk)

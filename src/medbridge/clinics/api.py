@@ -16,7 +16,7 @@ from medbridge.accounts import access
 from medbridge.api import error_response
 from medbridge.clinics import selectors, services
 from medbridge.clinics.models import Booking, ClinicSession
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, filter_given
 from medbridge.programmes.api import Resolver
 
 router = Router(tags=["clinics"])
@@ -89,8 +89,26 @@ class SeriesIn(Schema):
     programme_id: int | None = None
 
 
-class SeriesOut(Schema):
+class SeriesSummaryOut(Schema):
     id: int
+    expert_id: int
+    expert_name: str = Field(alias="expert.name")
+    host_id: int
+    host_name: str = Field(alias="host.name")
+    department_id: int | None
+    kind: str
+    weekday: int = Field(description="0 = 星期一 … 6 = 星期日")
+    start_time: dt.time
+    end_time: dt.time
+    capacity: int
+    first_date: dt.date
+    last_date: dt.date
+    programme_id: int | None
+    engagement_id: int | None
+    posting_id: int | None
+
+
+class SeriesOut(SeriesSummaryOut):
     sessions: list[SessionOut]
 
     @staticmethod
@@ -140,6 +158,52 @@ class RosterRowOut(Schema):
     phone: str = Field(alias="masked_phone")
     id_tail: str
     created_at: Any
+
+
+class BookingOut(Schema):
+    """A booking as the desk sees it. The host's administrators (and system
+    administrators) read the patient in full; everyone else who may see the
+    booking — a commission officer — reads the name and phone masked and no ID tail."""
+
+    id: int
+    code: str
+    session_id: int
+    session_date: dt.date = Field(alias="session.date")
+    host_id: int = Field(alias="session.host_id")
+    status: str
+    patient_visible: bool
+    patient_name: str
+    phone: str
+    id_tail: str
+    created_at: dt.datetime
+    cancelled_at: dt.datetime | None
+    promoted_at: dt.datetime | None
+    anonymised_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_patient_visible(obj: Booking, context: dict[str, Any]) -> bool:
+        return _sees_patient(context, obj)
+
+    @staticmethod
+    def resolve_patient_name(obj: Booking, context: dict[str, Any]) -> str:
+        return obj.patient_name if _sees_patient(context, obj) else obj.masked_name
+
+    @staticmethod
+    def resolve_phone(obj: Booking, context: dict[str, Any]) -> str:
+        return obj.phone if _sees_patient(context, obj) else obj.masked_phone
+
+    @staticmethod
+    def resolve_id_tail(obj: Booking, context: dict[str, Any]) -> str:
+        return obj.id_tail if _sees_patient(context, obj) else ""
+
+
+def _sees_patient(context: dict[str, Any], booking: Booking) -> bool:
+    request = context["request"]
+    # One scope query per request, not one per row.
+    checker = getattr(request, "_booking_patient_checker", None)
+    if checker is None:
+        checker = request._booking_patient_checker = access.booking_patient_checker(request.user)
+    return bool(checker(booking))
 
 
 class WalkInsIn(Schema):
@@ -298,6 +362,70 @@ def set_walk_ins(request: HttpRequest, pk: int, payload: WalkInsIn) -> Any:
 def roster(request: HttpRequest, pk: int) -> Any:
     session = access.access_clinic_session(request.user, pk)
     return selectors.session_roster(session)
+
+
+# --- Weekly plans and bookings across sessions ---------------------------------------------
+
+
+class SeriesQuery(Schema):
+    host: int | None = None
+    expert: int | None = None
+    programme: int | None = None
+    weekday: int | None = Field(None, ge=0, le=6, description="0 = 星期一 … 6 = 星期日")
+    active_on: dt.date | None = Field(None, description="只列出该日期在首末次日期之间的计划")
+
+
+@router.get(
+    "/clinics/series", response=list[SeriesSummaryOut], summary="每周坐诊计划列表（按医院、专家、项目、星期筛选）"
+)
+@paginate(Page)
+def list_series(request: HttpRequest, filters: Query[SeriesQuery]) -> Any:
+    qs = filter_given(
+        access.clinic_series_visible_to(request.user),
+        host_id=filters.host,
+        expert_id=filters.expert,
+        programme_id=filters.programme,
+        weekday=filters.weekday,
+        first_date__lte=filters.active_on,
+        last_date__gte=filters.active_on,
+    )
+    return qs.order_by("-first_date", "pk")
+
+
+@router.get("/clinics/series/{int:pk}", response=SeriesOut, summary="每周坐诊计划详情（含全部场次）")
+def get_series(request: HttpRequest, pk: int) -> Any:
+    return access.access_clinic_series(request.user, pk)
+
+
+class BookingQuery(Schema):
+    session: int | None = None
+    host: int | None = None
+    status: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@router.get(
+    "/clinics/bookings",
+    response=list[BookingOut],
+    summary="预约列表（坐诊医院管理员可见患者信息，卫健委人员只见脱敏信息）",
+)
+@paginate(Page)
+def list_bookings(request: HttpRequest, filters: Query[BookingQuery]) -> Any:
+    qs = filter_given(
+        access.bookings_visible_to(request.user),
+        session_id=filters.session,
+        session__host_id=filters.host,
+        status=filters.status,
+        session__date__gte=filters.date_from,
+        session__date__lte=filters.date_to,
+    )
+    return qs.order_by("session__date", "session__start_time", "created_at", "pk")
+
+
+@router.get("/clinics/bookings/{int:pk}", response=BookingOut, summary="预约详情（患者信息按角色脱敏）")
+def get_booking(request: HttpRequest, pk: int) -> Any:
+    return access.access_booking(request.user, pk)
 
 
 def _booking(request: HttpRequest, pk: int, booking_pk: int) -> Booking:

@@ -1,13 +1,16 @@
 """Directory endpoints. Same scoping as the pages: reads via the access module and
 selectors, writes via services; codes in, codes out."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.params import functions as params
 
 from medbridge.accounts import access
 from medbridge.directory import selectors, services
@@ -26,7 +29,23 @@ reference_router = Router(tags=["reference"])
 
 
 class Page(PageNumberPagination):
-    page_size = 25
+    """The one paginator of the API: ``{"items": [...], "count": n}``, 25 a page
+    unless the client asks for up to 100 with ``page_size``."""
+
+    class Input(Schema):
+        # Bounded so that an absurd page is a 422, not an offset the database rejects.
+        page: int = Field(1, ge=1, le=1_000_000, description="页码，从 1 开始")
+        page_size: int | None = Field(None, ge=1, le=100, description="每页条数（默认 25，最多 100）")
+
+    def __init__(self, page_size: int = 25, max_page_size: int = 100, **kwargs: Any) -> None:
+        # ninja's __init__ sets page_size from its settings, over any class attribute.
+        super().__init__(page_size=page_size, max_page_size=max_page_size, **kwargs)
+
+
+def filter_given(qs: QuerySet[Any], **lookups: Any) -> QuerySet[Any]:
+    """``qs`` narrowed by the lookups whose value the client gave: a list filter's
+    query parameters default to None or "" and then do not filter."""
+    return qs.filter(**{lookup: value for lookup, value in lookups.items() if value is not None and value != ""})
 
 
 # --- Schemas ------------------------------------------------------------------
@@ -369,24 +388,63 @@ def list_regions(request: HttpRequest, parent: str = "", level: str = "", q: str
     return qs
 
 
-@reference_router.get("/specialties", response=list[CodeOut], summary="诊疗科目名录")
-def list_specialties(request: HttpRequest) -> Any:
-    return Specialty.objects.all()
+# A code of a reference list (GB/T 2260, the specialty catalogue, WS 218 …): what the
+# route's segment can hold, so that a client knows what may stand there.
+Code = Annotated[str, params.Path(pattern=r"^[0-9A-Za-z.]{1,12}$", description="代码")]
+
+
+@reference_router.get("/regions/{code}", response=RegionOut, summary="行政区划详情（按 GB/T 2260 代码）")
+def get_region(request: HttpRequest, code: Code) -> Any:
+    return get_object_or_404(Region.objects.select_related("parent"), code=code)
+
+
+def _code_list(model: type[Any], q: str) -> Any:
+    qs = model.objects.all()
+    return qs.filter(Q(code__startswith=q) | Q(name__contains=q)) if q else qs
+
+
+@reference_router.get("/specialties", response=list[CodeOut], summary="诊疗科目名录（q：代码前缀或名称）")
+@paginate(Page)
+def list_specialties(request: HttpRequest, q: str = "") -> Any:
+    return _code_list(Specialty, q)
+
+
+@reference_router.get("/specialties/{code}", response=CodeOut, summary="诊疗科目")
+def get_specialty(request: HttpRequest, code: Code) -> Any:
+    return get_object_or_404(Specialty, code=code)
 
 
 @reference_router.get("/titles", response=list[CodeOut], summary="专业技术职务（GB/T 8561）")
-def list_titles(request: HttpRequest) -> Any:
-    return ProfessionalTitle.objects.all()
+@paginate(Page)
+def list_titles(request: HttpRequest, q: str = "") -> Any:
+    return _code_list(ProfessionalTitle, q)
+
+
+@reference_router.get("/titles/{code}", response=CodeOut, summary="专业技术职务")
+def get_title(request: HttpRequest, code: Code) -> Any:
+    return get_object_or_404(ProfessionalTitle, code=code)
 
 
 @reference_router.get("/institution-categories", response=list[CodeOut], summary="机构类别（WS 218）")
-def list_categories(request: HttpRequest) -> Any:
-    return InstitutionCategory.objects.all()
+@paginate(Page)
+def list_categories(request: HttpRequest, q: str = "") -> Any:
+    return _code_list(InstitutionCategory, q)
+
+
+@reference_router.get("/institution-categories/{code}", response=CodeOut, summary="机构类别")
+def get_category(request: HttpRequest, code: Code) -> Any:
+    return get_object_or_404(InstitutionCategory, code=code)
 
 
 @reference_router.get("/hospital-grades", response=list[CodeOut], summary="医院等级")
-def list_grades(request: HttpRequest) -> Any:
-    return HospitalGrade.objects.all()
+@paginate(Page)
+def list_grades(request: HttpRequest, q: str = "") -> Any:
+    return _code_list(HospitalGrade, q)
+
+
+@reference_router.get("/hospital-grades/{code}", response=CodeOut, summary="医院等级")
+def get_grade(request: HttpRequest, code: Code) -> Any:
+    return get_object_or_404(HospitalGrade, code=code)
 
 
 __all__ = ["reference_router", "router"]

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, filter_given
 from medbridge.directory.models import Department, Professional
 from medbridge.planning import selectors, services
 from medbridge.planning.models import Application, MatchingRound, PlannedSession, SchedulePlan
@@ -52,6 +52,7 @@ class RoundDepartmentIn(Schema):
 
 class RoundDepartmentOut(Schema):
     id: int
+    round_id: int
     department_id: int
     name: str
     quota: int
@@ -79,6 +80,7 @@ class CutoffOut(Schema):
 
 class ApplicationOut(Schema):
     id: int
+    round_id: int
     professional_id: int
     professional_name: str = Field(alias="professional.name")
     home_institution_id: int
@@ -120,11 +122,30 @@ class PlanOut(Schema):
 
 class PlannedSessionOut(Schema):
     id: int
+    plan_id: int
     expert_id: int
     expert_name: str = Field(alias="expert.name")
     department_id: int
     specialty: str = Field(alias="specialty.code")
     day: date
+
+
+class RankingOut(Schema):
+    id: int
+    round_id: int = Field(alias="department.round_id")
+    department_id: int = Field(description="本轮接收科室（round department）的 id")
+    application_id: int
+    rank: int
+
+
+class HostDemandOut(Schema):
+    id: int
+    programme_id: int
+    department_id: int
+    department_name: str = Field(alias="department.name")
+    specialty: str = Field(alias="specialty.code")
+    sessions_per_week: int
+    weight: int
 
 
 # --- Matching rounds -------------------------------------------------------------------
@@ -203,6 +224,55 @@ def publish_round(request: HttpRequest, pk: int) -> Any:
     return {"postings_created": services.round_publish(actor=request.user, round_=round_)}
 
 
+# --- Across rounds: departments, applications, rankings --------------------------------------
+
+
+@router.get("/round-departments", response=list[RoundDepartmentOut], summary="各轮次接收科室（按轮次、科室筛选）")
+@paginate(Page)
+def list_round_departments(request: HttpRequest, round: int | None = None, department: int | None = None) -> Any:
+    qs = filter_given(access.round_departments_visible_to(request.user), round_id=round, department_id=department)
+    return qs.order_by("round_id", "department__institution__name", "department__name", "pk")
+
+
+@router.get("/round-departments/{int:pk}", response=RoundDepartmentOut, summary="轮次接收科室详情")
+def get_round_department(request: HttpRequest, pk: int) -> Any:
+    return access.access_round_department(request.user, pk)
+
+
+@router.get("/applications", response=list[ApplicationOut], summary="匹配申请（按轮次、申请人、是否录取筛选）")
+@paginate(Page)
+def list_all_applications(
+    request: HttpRequest, round: int | None = None, professional: int | None = None, placed: bool | None = None
+) -> Any:
+    unplaced = None if placed is None else not placed
+    qs = filter_given(
+        access.applications_visible_to(request.user),
+        round_id=round,
+        professional_id=professional,
+        placement__isnull=unplaced,
+    )
+    return qs.prefetch_related("choices").order_by("round_id", "pk")
+
+
+@router.get("/applications/{int:pk}", response=ApplicationOut, summary="匹配申请详情（含志愿与未录取说明）")
+def get_application(request: HttpRequest, pk: int) -> Any:
+    return access.access_application(request.user, pk)
+
+
+@router.get("/department-rankings", response=list[RankingOut], summary="科室人工排序（按轮次、接收科室筛选）")
+@paginate(Page)
+def list_rankings(request: HttpRequest, round: int | None = None, department: int | None = None) -> Any:
+    qs = filter_given(
+        access.department_rankings_visible_to(request.user), department__round_id=round, department_id=department
+    )
+    return qs.select_related("department").order_by("department_id", "rank")
+
+
+@router.get("/department-rankings/{int:pk}", response=RankingOut, summary="科室人工排序详情")
+def get_ranking(request: HttpRequest, pk: int) -> Any:
+    return access.access_department_ranking(request.user, pk)
+
+
 # --- Schedule plans --------------------------------------------------------------------
 
 
@@ -228,6 +298,53 @@ def get_plan(request: HttpRequest, pk: int) -> Any:
 @paginate(Page)
 def list_plan_sessions(request: HttpRequest, pk: int) -> QuerySet[PlannedSession]:
     return selectors.plan_sessions(access.access_schedule_plan(request.user, pk))
+
+
+@router.get("/host-demands", response=list[HostDemandOut], summary="坐诊需求（按项目、科室、专科筛选）")
+@paginate(Page)
+def list_host_demands(
+    request: HttpRequest, programme: int | None = None, department: int | None = None, specialty: str = ""
+) -> Any:
+    qs = filter_given(
+        access.host_demands_visible_to(request.user),
+        programme_id=programme,
+        department_id=department,
+        specialty__code=specialty,
+    )
+    return qs.order_by("programme_id", "-weight", "department__name", "pk")
+
+
+@router.get("/host-demands/{int:pk}", response=HostDemandOut, summary="坐诊需求详情")
+def get_host_demand(request: HttpRequest, pk: int) -> Any:
+    return access.access_host_demand(request.user, pk)
+
+
+@router.get(
+    "/planned-sessions", response=list[PlannedSessionOut], summary="计划坐诊（跨方案：按方案、专家、科室、日期筛选）"
+)
+@paginate(Page)
+def list_planned_sessions(
+    request: HttpRequest,
+    plan: int | None = None,
+    expert: int | None = None,
+    department: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> Any:
+    qs = filter_given(
+        access.planned_sessions_visible_to(request.user),
+        plan_id=plan,
+        expert_id=expert,
+        department_id=department,
+        day__gte=date_from,
+        day__lte=date_to,
+    )
+    return qs.order_by("plan_id", "day", "pk")
+
+
+@router.get("/planned-sessions/{int:pk}", response=PlannedSessionOut, summary="计划坐诊详情")
+def get_planned_session(request: HttpRequest, pk: int) -> Any:
+    return access.access_planned_session(request.user, pk)
 
 
 @router.post("/schedule-plans/{int:pk}/accept", response=PlanOut, summary="确认方案并生成坐诊")

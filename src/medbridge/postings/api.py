@@ -6,16 +6,17 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, filter_given
 from medbridge.directory.models import Specialty
 from medbridge.postings import selectors, services
-from medbridge.postings.models import Evaluation, Posting, PostingBatch, WorkLog
+from medbridge.postings.models import Evaluation, EvaluationCriterion, Posting, PostingBatch, WorkLog
 from medbridge.programmes.api import Resolver as ProgrammeResolver
 
 router = Router(tags=["postings"])
@@ -98,6 +99,7 @@ class TransitionIn(Schema):
 
 class WorkLogOut(Schema):
     id: int
+    posting_id: int
     day: date
     patients_seen: int
     surgeries_performed: int
@@ -127,6 +129,7 @@ class WorkLogIn(Schema):
 
 class EvaluationOut(Schema):
     id: int
+    posting_id: int
     period: str
     period_end: date
     evaluator_role: str
@@ -193,6 +196,32 @@ class BatchIn(Schema):
     specialties: list[str] = []
     relieves_id: int | None = None
     note: str = ""
+
+
+class TechniqueOut(Schema):
+    id: int
+    posting_id: int
+    professional_id: int = Field(alias="posting.professional_id")
+    host_institution_id: int = Field(alias="posting.host_institution_id")
+    name: str
+    first_on: date
+
+
+class CriterionOut(Schema):
+    id: int
+    name: str
+    weight: int
+    order: int
+    active: bool
+
+
+class CareerGoalOut(Schema):
+    id: int
+    professional_id: int
+    goal: str
+    target_date: date
+    status: str
+    note: str
 
 
 class StatsOut(Schema):
@@ -270,7 +299,7 @@ class PostingQuery(Schema):
     programme: int | None = None
     kind: str = ""
     status: str = ""
-    year: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
     department: str = ""
     batch: int | None = None
 
@@ -396,6 +425,94 @@ def approve_batch(request: HttpRequest, pk: int) -> Any:
     batch = access.access_batch(request.user, pk)
     services.batch_approve(actor=request.user, batch=batch)
     return batch
+
+
+@router.get("/posting-batches/{int:pk}", response=BatchOut, summary="派驻批次详情（含成员的派驻 id）")
+def get_batch(request: HttpRequest, pk: int) -> Any:
+    return access.access_batch(request.user, pk)
+
+
+# --- Across postings: techniques, work logs, evaluations ----------------------------------
+
+
+class PostingRecordQuery(Schema):
+    posting: int | None = None
+    professional: int | None = Field(None, description="派驻人员 id")
+    programme: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _posting_records(qs: Any, f: PostingRecordQuery, day_field: str) -> Any:
+    return filter_given(
+        qs,
+        posting_id=f.posting,
+        posting__professional_id=f.professional,
+        posting__programme_id=f.programme,
+        **{f"{day_field}__gte": f.date_from, f"{day_field}__lte": f.date_to},
+    )
+
+
+@router.get("/techniques", response=list[TechniqueOut], summary="新技术新项目（按派驻、人员、项目、首次开展日期筛选）")
+@paginate(Page)
+def list_techniques(request: HttpRequest, filters: Query[PostingRecordQuery]) -> Any:
+    qs = _posting_records(access.techniques_visible_to(request.user), filters, "first_on")
+    return qs.order_by("first_on", "pk")
+
+
+@router.get("/techniques/{int:pk}", response=TechniqueOut, summary="新技术新项目详情")
+def get_technique(request: HttpRequest, pk: int) -> Any:
+    return access.access_technique(request.user, pk)
+
+
+@router.get("/work-logs", response=list[WorkLogOut], summary="工作日志（跨派驻：按派驻、人员、项目、日期筛选）")
+@paginate(Page)
+def list_work_logs(request: HttpRequest, filters: Query[PostingRecordQuery]) -> Any:
+    qs = _posting_records(access.work_logs_visible_to(request.user), filters, "day")
+    return qs.prefetch_related("techniques").order_by("-day", "-pk")
+
+
+@router.get("/work-logs/{int:pk}", response=WorkLogOut, summary="工作日志详情")
+def get_work_log(request: HttpRequest, pk: int) -> Any:
+    return access.access_work_log(request.user, pk)
+
+
+@router.get("/evaluations", response=list[EvaluationOut], summary="考核（跨派驻：按派驻、人员、项目、考核期筛选）")
+@paginate(Page)
+def list_all_evaluations(request: HttpRequest, filters: Query[PostingRecordQuery]) -> Any:
+    qs = _posting_records(access.evaluations_visible_to(request.user), filters, "period_end")
+    return qs.prefetch_related("scores__criterion").order_by("period_end", "pk")
+
+
+@router.get("/evaluations/{int:pk}", response=EvaluationOut, summary="考核详情（含各考核项目得分）")
+def get_evaluation(request: HttpRequest, pk: int) -> Any:
+    return access.access_evaluation(request.user, pk)
+
+
+@router.get("/evaluation-criteria", response=list[CriterionOut], summary="考核项目及权重")
+@paginate(Page)
+def list_criteria(request: HttpRequest, active: bool | None = None) -> Any:
+    return filter_given(EvaluationCriterion.objects.all(), active=active)
+
+
+@router.get("/evaluation-criteria/{int:pk}", response=CriterionOut, summary="考核项目")
+def get_criterion(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(EvaluationCriterion, pk=pk)
+
+
+# --- Career plans ---------------------------------------------------------------------------
+
+
+@router.get("/career-goals", response=list[CareerGoalOut], summary="职业规划（按人员、状态筛选）")
+@paginate(Page)
+def list_career_goals(request: HttpRequest, professional: int | None = None, status: str = "") -> Any:
+    qs = filter_given(access.career_goals_visible_to(request.user), professional_id=professional, status=status)
+    return qs.order_by("target_date", "pk")
+
+
+@router.get("/career-goals/{int:pk}", response=CareerGoalOut, summary="职业规划详情")
+def get_career_goal(request: HttpRequest, pk: int) -> Any:
+    return access.access_career_goal(request.user, pk)
 
 
 # --- Profile ------------------------------------------------------------------------------

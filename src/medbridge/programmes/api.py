@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,7 +16,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, filter_given
 from medbridge.directory.api import Resolver as DirectoryResolver
 from medbridge.directory.models import Department, Specialty
 from medbridge.programmes import selectors, services
@@ -30,6 +30,7 @@ router = Router(tags=["programmes"])
 
 class PartyOut(Schema):
     id: int
+    programme_id: int
     institution_id: int
     institution_name: str = Field(alias="institution.name")
     department_id: int | None
@@ -104,6 +105,7 @@ class PartyIn(Schema):
 
 class TargetOut(Schema):
     id: int
+    programme_id: int
     year: int
     metric: str
     metric_name: str
@@ -122,6 +124,7 @@ class TargetIn(Schema):
 
 class AgreementOut(Schema):
     id: int
+    programme_id: int
     title: str
     signed_on: date
     signatories: str
@@ -319,7 +322,7 @@ class ProgrammeQuery(Schema):
     kind: str = ""
     status: str = ""
     region: str = ""
-    year: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
 
 
 @router.get("/programmes", response=list[ProgrammeOut], summary="项目列表（搜索、筛选、分页）")
@@ -435,6 +438,78 @@ def download_agreement(request: HttpRequest, pk: int, agreement_id: int) -> Any:
     if not agreement.file:
         raise Http404
     return FileResponse(agreement.file.open("rb"), as_attachment=True, filename=PurePath(agreement.file.name).name)
+
+
+# --- Parties, targets and agreements across programmes -----------------------------------
+
+
+class PartyQuery(Schema):
+    programme: int | None = None
+    institution: int | None = Field(None, description="参与机构 id（不论哪个项目）")
+    role: str = ""
+
+
+@router.get("/parties", response=list[PartyOut], summary="参与方列表（跨项目：按项目、机构、角色筛选）")
+@paginate(Page)
+def list_all_parties(request: HttpRequest, filters: Query[PartyQuery]) -> Any:
+    """Which programmes an institution takes part in, and in which role."""
+    qs = filter_given(
+        access.parties_visible_to(request.user),
+        programme_id=filters.programme,
+        institution_id=filters.institution,
+        role=filters.role,
+    )
+    return qs.order_by("programme_id", "role", "institution__name", "pk")
+
+
+@router.get("/parties/{int:pk}", response=PartyOut, summary="参与方详情")
+def get_party(request: HttpRequest, pk: int) -> Any:
+    return access.access_party(request.user, pk)
+
+
+class TargetQuery(Schema):
+    programme: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
+    metric: str = ""
+
+
+@router.get("/targets", response=list[TargetOut], summary="年度目标列表（跨项目：按项目、年度、指标筛选）")
+@paginate(Page)
+def list_all_targets(request: HttpRequest, filters: Query[TargetQuery]) -> Any:
+    qs = filter_given(
+        access.targets_visible_to(request.user),
+        programme_id=filters.programme,
+        year=filters.year,
+        metric=filters.metric,
+    )
+    return qs.order_by("programme_id", "year", "metric")
+
+
+@router.get("/targets/{int:pk}", response=TargetOut, summary="年度目标详情")
+def get_target(request: HttpRequest, pk: int) -> Any:
+    return access.access_target(request.user, pk)
+
+
+class AgreementQuery(Schema):
+    programme: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100, description="签署年度")
+    q: str = ""
+
+
+@router.get("/agreements", response=list[AgreementOut], summary="协议文件列表（跨项目：按项目、签署年度、名称筛选）")
+@paginate(Page)
+def list_all_agreements(request: HttpRequest, filters: Query[AgreementQuery]) -> Any:
+    qs = filter_given(
+        access.agreements_visible_to(request.user), programme_id=filters.programme, signed_on__year=filters.year
+    )
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(signatories__icontains=filters.q))
+    return qs.order_by("-signed_on", "pk")
+
+
+@router.get("/agreements/{int:pk}", response=AgreementOut, summary="协议文件详情（文件经 file_url 下载）")
+def get_agreement(request: HttpRequest, pk: int) -> Any:
+    return access.access_agreement(request.user, pk)
 
 
 # --- Stations --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
@@ -177,7 +177,7 @@ class ReferralQuery(Schema):
     q: str = ""
     record_no: str = ""
     overdue: bool = False
-    year: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
 
 
 def _referral_filter(request: HttpRequest, query: ReferralQuery) -> selectors.ReferralFilter:
@@ -200,18 +200,22 @@ def list_referrals(request: HttpRequest, filters: Query[ReferralQuery]) -> Any:
     return selectors.referral_list(request.user, _referral_filter(request, filters))
 
 
+class FiguresQuery(Schema):
+    year: int | None = Field(None, ge=1900, le=2100)
+    programme: int | None = None
+    institution: int | None = None
+
+
 @router.get(
     "/referrals/figures",
     response=dict[str, Any],
     summary="转诊与会诊统计（按合作单位和月份、接收与完成用时中位数、会诊类型）",
 )
-def referral_figures(
-    request: HttpRequest, year: int | None = None, programme: int | None = None, institution: int | None = None
-) -> Any:
+def referral_figures(request: HttpRequest, filters: Query[FiguresQuery]) -> Any:
     f = selectors.FiguresFilter(
-        year=year,
-        programme=access.access_programme(request.user, programme) if programme else None,
-        institution=access.access_institution(request.user, institution) if institution else None,
+        year=filters.year,
+        programme=access.access_programme(request.user, filters.programme) if filters.programme else None,
+        institution=access.access_institution(request.user, filters.institution) if filters.institution else None,
     )
     return figures_json(selectors.referral_figures(request.user, f))
 
@@ -416,7 +420,7 @@ class ConsultationQuery(Schema):
     status: str = ""
     kind: str = ""
     q: str = ""
-    year: int | None = None
+    year: int | None = Field(None, ge=1900, le=2100)
 
 
 @router.get("/consultations", response=list[ConsultationOut], summary="远程会诊列表")
