@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from medbridge.accounts import access
 from medbridge.activities import selectors, services
 from medbridge.activities.models import Activity, Participant
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, Year
 from medbridge.directory.models import Region
 from medbridge.programmes.api import Resolver as ProgrammeResolver
 
@@ -198,7 +198,7 @@ class ActivityQuery(Schema):
     kind: str = ""
     programme: int | None = None
     region: str = ""
-    year: int | None = None
+    year: Year | None = None
 
 
 @router.get("/activities", response=list[ActivityOut], summary="活动列表（搜索、筛选、分页）")

@@ -1,7 +1,7 @@
 """Directory endpoints. Same scoping as the pages: reads via the access module and
 selectors, writes via services; codes in, codes out."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -25,8 +25,20 @@ router = Router(tags=["directory"])
 reference_router = Router(tags=["reference"])
 
 
+# A calendar year as a filter: Django's date lookups raise on years outside 1..9999.
+Year = Annotated[int, Field(ge=1, le=9999)]
+# A record id as a filter: past 64 bits the databases cannot even compare it.
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class Page(PageNumberPagination):
     page_size = 25
+
+    class Input(Schema):
+        # Bounded so that the row offset fits the databases' 64-bit integers: a
+        # page past the end is empty, a page past this bound is a 422, not a 500.
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1)
 
 
 # --- Schemas ------------------------------------------------------------------

@@ -16,7 +16,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, Year
 from medbridge.directory.api import Resolver as DirectoryResolver
 from medbridge.directory.models import Department, Specialty
 from medbridge.programmes import selectors, services
@@ -319,7 +319,7 @@ class ProgrammeQuery(Schema):
     kind: str = ""
     status: str = ""
     region: str = ""
-    year: int | None = None
+    year: Year | None = None
 
 
 @router.get("/programmes", response=list[ProgrammeOut], summary="项目列表（搜索、筛选、分页）")

@@ -16,7 +16,7 @@ from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, Year
 from medbridge.directory.models import Specialty
 from medbridge.programmes.api import Resolver as ProgrammeResolver
 from medbridge.referrals import selectors, services
@@ -177,7 +177,7 @@ class ReferralQuery(Schema):
     q: str = ""
     record_no: str = ""
     overdue: bool = False
-    year: int | None = None
+    year: Year | None = None
 
 
 def _referral_filter(request: HttpRequest, query: ReferralQuery) -> selectors.ReferralFilter:
@@ -206,7 +206,7 @@ def list_referrals(request: HttpRequest, filters: Query[ReferralQuery]) -> Any:
     summary="转诊与会诊统计（按合作单位和月份、接收与完成用时中位数、会诊类型）",
 )
 def referral_figures(
-    request: HttpRequest, year: int | None = None, programme: int | None = None, institution: int | None = None
+    request: HttpRequest, year: Year | None = None, programme: int | None = None, institution: int | None = None
 ) -> Any:
     f = selectors.FiguresFilter(
         year=year,
@@ -416,7 +416,7 @@ class ConsultationQuery(Schema):
     status: str = ""
     kind: str = ""
     q: str = ""
-    year: int | None = None
+    year: Year | None = None
 
 
 @router.get("/consultations", response=list[ConsultationOut], summary="远程会诊列表")
