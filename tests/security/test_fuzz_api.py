@@ -14,6 +14,7 @@ number asserted is the number actually served.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -40,7 +41,8 @@ EXAMPLES_PER_OPERATION = 18  # x 3 callers x ~110 operations; small input spaces
 STATEFUL_SCENARIOS = 40
 
 pytestmark = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="make test fuzzes on SQLite; make bench runs it on PostgreSQL too"
+    connection.vendor != "sqlite" and not os.environ.get("MEDBRIDGE_FUZZ_EVERY_DATABASE"),
+    reason="make test fuzzes on SQLite; make bench (bench/hardening/fuzz.py) runs it on PostgreSQL too",
 )
 
 
