@@ -13,7 +13,7 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -33,6 +33,13 @@ class Session(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a session cookie there is no session to protect from CSRF, and
+        # checking anyway refused every Bearer-token write with a 403.
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         return request.user if request.user.is_authenticated else None
 
@@ -49,10 +56,13 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-# Which errors an operation may answer with, and what each means to a client.
+# Which errors an operation may answer with, and what each means to a client:
+# scoped lookups give 404, services 403 and 422, the auth gate 401, the public
+# booking limiter 429, and ninja itself 400 for a body that is not JSON.
 ERROR_STATUSES = {
+    400: "请求格式有误，例如请求体不是 JSON（bad_request）",
     401: "未登录或令牌无效（unauthenticated）",
-    403: "已登录但无权执行此操作（forbidden）",
+    403: "已登录但无权执行此操作，或 CSRF 校验失败（forbidden）",
     404: "记录不存在或不在权限范围内（not_found）",
     422: "参数或提交的数据有误（invalid），fields 指出哪一项",
     429: "请求过于频繁（rate_limited）",
@@ -73,13 +83,14 @@ class MedBridgeAPI(NinjaAPI):
         for operations in schema["paths"].values():
             for method, operation in operations.items():
                 _document_errors(method, operation)
+        _local_times(schema)
         return schema
 
 
 def _document_errors(method: str, operation: dict[str, Any]) -> None:
-    statuses = [404, 422]
+    statuses = [400, 403, 404, 422]
     if operation.get("security"):
-        statuses += [401, 403]
+        statuses.append(401)
     elif method != "get":
         statuses.append(429)  # public writes are rate-limited per client address
     ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
@@ -88,6 +99,20 @@ def _document_errors(method: str, operation: dict[str, Any]) -> None:
         # ninja keys responses by int; a status an operation declares itself wins.
         if status not in responses and str(status) not in responses:
             responses[status] = {"description": ERROR_STATUSES[status], "content": ref}
+
+
+def _local_times(node: Any) -> None:
+    """Clinic hours are wall-clock times in Asia/Shanghai, sent without an offset
+    ("08:00:00"): RFC 3339's partial-time, not the offset-bearing "time" format
+    pydantic names them."""
+    if isinstance(node, dict):
+        if node.get("format") == "time":
+            node["format"] = "partial-time"
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
 
 
 api = MedBridgeAPI(
@@ -122,9 +147,11 @@ def _schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpR
 
 
 @api.exception_handler(DataError)
-def _unstorable(request: HttpRequest, exc: DataError) -> HttpResponse:
+@api.exception_handler(OverflowError)
+def _unstorable(request: HttpRequest, exc: Exception) -> HttpResponse:
     # PostgreSQL refuses what a client can type but a column cannot hold or be
-    # compared with: a NUL byte in a filter, a number beyond the column's range.
+    # compared with: a NUL byte in a filter, a number beyond the column's range;
+    # SQLite's driver refuses integers past 64 bits before the query runs.
     # The input is at fault, not the server.
     fields = {"__all__": [_("含有无法处理的字符或超出范围的数值")]}
     return error_response(request, 422, "invalid", _("提交的数据有误"), fields)
@@ -138,6 +165,13 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", _("记录不存在或无权访问"))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja's own refusals (a body that is not JSON, a failed CSRF check) in the one error shape.
+    codes = {400: "bad_request", 403: "forbidden", 429: "rate_limited"}
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), exc.message)
 
 
 @api.exception_handler(AuthenticationError)

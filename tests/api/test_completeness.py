@@ -179,3 +179,28 @@ def test_every_operation_has_a_summary_and_typed_ids(schema: dict[str, Any]) -> 
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "path" and parameter["name"] != "code":
                 assert parameter["schema"]["type"] == "integer", f"{path}: {parameter['name']}"
+
+
+def test_no_two_schemas_share_a_name_so_the_document_describes_each_response() -> None:
+    # The OpenAPI document keys schemas by class name: two classes with one name
+    # make one of them describe the other's responses (activity figures did).
+    import importlib
+    import inspect
+
+    from ninja import Schema
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for app in apps.get_app_configs():
+        if not app.name.startswith("medbridge."):
+            continue
+        try:
+            module = importlib.import_module(f"{app.name}.api")
+        except ModuleNotFoundError:
+            continue
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Schema) and cls.__module__ == module.__name__:
+                if name in seen and seen[name] != module.__name__:
+                    clashes.append(f"{name}: {seen[name]} and {module.__name__}")
+                seen[name] = module.__name__
+    assert not clashes

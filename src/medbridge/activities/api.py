@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from medbridge.accounts import access
 from medbridge.activities import selectors, services
 from medbridge.activities.models import Activity, Enrolment, ItineraryDay, Participant, Pledge
-from medbridge.directory.api import Page, filter_given
+from medbridge.directory.api import Page, Year, filter_given
 from medbridge.directory.models import Region
 from medbridge.programmes.api import Resolver as ProgrammeResolver
 
@@ -204,7 +204,7 @@ class AttendanceIn(Schema):
     attended: bool
 
 
-class FiguresOut(Schema):
+class ActivityFiguresOut(Schema):
     activities: int
     attendance: int
     free_clinic_patients: int
@@ -296,7 +296,7 @@ class ActivityQuery(Schema):
     kind: str = ""
     programme: int | None = None
     region: str = ""
-    year: int | None = Field(None, ge=1900, le=2100)
+    year: Year | None = None
 
 
 @router.get("/activities", response=list[ActivityOut], summary="活动列表（搜索、筛选、分页）")
@@ -439,7 +439,7 @@ def get_enrolment(request: HttpRequest, pk: int) -> Any:
     return access.access_enrolment(request.user, pk)
 
 
-@router.get("/programmes/{int:pk}/activity-figures", response=FiguresOut, summary="项目活动统计")
+@router.get("/programmes/{int:pk}/activity-figures", response=ActivityFiguresOut, summary="项目活动统计")
 def programme_figures(request: HttpRequest, pk: int) -> Any:
     return selectors.programme_activity_figures(access.access_programme(request.user, pk))
 

@@ -16,7 +16,7 @@ from medbridge.accounts import access
 from medbridge.api import error_response
 from medbridge.clinics import selectors, services
 from medbridge.clinics.models import Booking, ClinicSession
-from medbridge.directory.api import Page, filter_given
+from medbridge.directory.api import Page, RecordId, filter_given
 from medbridge.programmes.api import Resolver
 
 router = Router(tags=["clinics"])
@@ -274,7 +274,7 @@ class SessionQuery(Schema):
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     host: int | None = None
-    programme: int | None = None
+    programme: RecordId | None = None
 
 
 @router.get("/clinics/sessions", response=list[SessionOut], summary="坐诊列表（按权限范围）")

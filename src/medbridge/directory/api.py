@@ -28,6 +28,13 @@ router = Router(tags=["directory"])
 reference_router = Router(tags=["reference"])
 
 
+# A calendar year as a filter: Django's date lookups raise on years outside 1..9999,
+# and no programme record lies outside 1900..2100.
+Year = Annotated[int, Field(ge=1900, le=2100)]
+# A record id as a filter: past 64 bits the databases cannot even compare it.
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class Page(PageNumberPagination):
     """The one paginator of the API: ``{"items": [...], "count": n}``, 25 a page
     unless the client asks for up to 100 with ``page_size``."""
@@ -46,6 +53,12 @@ def filter_given(qs: QuerySet[Any], **lookups: Any) -> QuerySet[Any]:
     """``qs`` narrowed by the lookups whose value the client gave: a list filter's
     query parameters default to None or "" and then do not filter."""
     return qs.filter(**{lookup: value for lookup, value in lookups.items() if value is not None and value != ""})
+
+    class Input(Schema):
+        # Bounded so that the row offset fits the databases' 64-bit integers: a
+        # page past the end is empty, a page past this bound is a 422, not a 500.
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1)
 
 
 # --- Schemas ------------------------------------------------------------------

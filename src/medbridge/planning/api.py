@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page, filter_given
+from medbridge.directory.api import Page, RecordId, filter_given
 from medbridge.directory.models import Department, Professional
 from medbridge.planning import selectors, services
 from medbridge.planning.models import Application, MatchingRound, PlannedSession, SchedulePlan
@@ -278,7 +278,7 @@ def get_ranking(request: HttpRequest, pk: int) -> Any:
 
 @router.get("/schedule-plans", response=list[PlanOut], summary="坐诊排班方案列表")
 @paginate(Page)
-def list_plans(request: HttpRequest, programme_id: int | None = None) -> QuerySet[SchedulePlan]:
+def list_plans(request: HttpRequest, programme_id: RecordId | None = None) -> QuerySet[SchedulePlan]:
     return selectors.plan_list(request.user, programme_id)
 
 

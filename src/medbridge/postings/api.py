@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page, filter_given
+from medbridge.directory.api import Page, RecordId, Year, filter_given
 from medbridge.directory.models import Specialty
 from medbridge.postings import selectors, services
 from medbridge.postings.models import Evaluation, EvaluationCriterion, Posting, PostingBatch, WorkLog
@@ -299,7 +299,7 @@ class PostingQuery(Schema):
     programme: int | None = None
     kind: str = ""
     status: str = ""
-    year: int | None = Field(None, ge=1900, le=2100)
+    year: Year | None = None
     department: str = ""
     batch: int | None = None
 
@@ -385,7 +385,7 @@ def add_evaluation(request: HttpRequest, pk: int, payload: EvaluationIn) -> Any:
 
 @router.get("/posting-batches", response=list[BatchOut], summary="派驻批次")
 @paginate(Page)
-def list_batches(request: HttpRequest, programme: int | None = None) -> Any:
+def list_batches(request: HttpRequest, programme: RecordId | None = None) -> Any:
     return selectors.batches_list(request.user, programme=programme).prefetch_related("postings")
 
 

@@ -16,7 +16,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page, filter_given
+from medbridge.directory.api import Page, Year, filter_given
 from medbridge.directory.api import Resolver as DirectoryResolver
 from medbridge.directory.models import Department, Specialty
 from medbridge.programmes import selectors, services
@@ -322,7 +322,7 @@ class ProgrammeQuery(Schema):
     kind: str = ""
     status: str = ""
     region: str = ""
-    year: int | None = Field(None, ge=1900, le=2100)
+    year: Year | None = None
 
 
 @router.get("/programmes", response=list[ProgrammeOut], summary="项目列表（搜索、筛选、分页）")

@@ -16,7 +16,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from medbridge.accounts import access
-from medbridge.directory.api import Page
+from medbridge.directory.api import Page, Year
 from medbridge.directory.models import Specialty
 from medbridge.programmes.api import Resolver as ProgrammeResolver
 from medbridge.referrals import selectors, services
@@ -161,7 +161,7 @@ class ReferralIn(Schema):
     at: datetime | None = None
 
 
-class TransitionIn(Schema):
+class ReferralTransitionIn(Schema):
     action: str
     note: str = ""
     at: datetime | None = None
@@ -177,7 +177,7 @@ class ReferralQuery(Schema):
     q: str = ""
     record_no: str = ""
     overdue: bool = False
-    year: int | None = Field(None, ge=1900, le=2100)
+    year: Year | None = None
 
 
 def _referral_filter(request: HttpRequest, query: ReferralQuery) -> selectors.ReferralFilter:
@@ -200,7 +200,7 @@ def list_referrals(request: HttpRequest, filters: Query[ReferralQuery]) -> Any:
     return selectors.referral_list(request.user, _referral_filter(request, filters))
 
 
-class FiguresQuery(Schema):
+class ReferralFiguresQuery(Schema):
     year: int | None = Field(None, ge=1900, le=2100)
     programme: int | None = None
     institution: int | None = None
@@ -211,7 +211,7 @@ class FiguresQuery(Schema):
     response=dict[str, Any],
     summary="转诊与会诊统计（按合作单位和月份、接收与完成用时中位数、会诊类型）",
 )
-def referral_figures(request: HttpRequest, filters: Query[FiguresQuery]) -> Any:
+def referral_figures(request: HttpRequest, filters: Query[ReferralFiguresQuery]) -> Any:
     f = selectors.FiguresFilter(
         year=filters.year,
         programme=access.access_programme(request.user, filters.programme) if filters.programme else None,
@@ -277,7 +277,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
     response=ReferralDetailOut,
     summary="转诊流转：接收、拒绝、撤回、到院、完成、退回",
 )
-def transition_referral(request: HttpRequest, pk: int, payload: TransitionIn) -> Any:
+def transition_referral(request: HttpRequest, pk: int, payload: ReferralTransitionIn) -> Any:
     referral = access.access_referral(request.user, pk)
     services.referral_transition(
         actor=request.user, referral=referral, action=payload.action, note=payload.note, at=payload.at
@@ -420,7 +420,7 @@ class ConsultationQuery(Schema):
     status: str = ""
     kind: str = ""
     q: str = ""
-    year: int | None = Field(None, ge=1900, le=2100)
+    year: Year | None = None
 
 
 @router.get("/consultations", response=list[ConsultationOut], summary="远程会诊列表")

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from medbridge.accounts import access
 from medbridge.postings import selectors as posting_selectors
@@ -43,4 +44,10 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # An API path the URL patterns do not match (an id that is not a number):
+        # API clients get the API's error shape, not an HTML page.
+        from medbridge.api import error_response
+
+        return error_response(request, 404, "not_found", _("记录不存在或无权访问"))
     return render(request, "web/404.html", status=404)
