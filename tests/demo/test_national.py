@@ -102,3 +102,22 @@ def test_the_synthetic_patient_phone_decrypts() -> None:
     assert booking is not None
     assert booking.phone == national.SYNTHETIC_PHONE
     assert booking.patient_name == "合成患者"
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_the_bookings_keep_every_index_and_constraint_they_had() -> None:
+    def checks() -> set[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'clinics_booking'")
+            found = set(cursor.fetchall())
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'clinics_booking'::regclass"
+            )
+            return found | set(cursor.fetchall())
+
+    before = checks()
+    national.seed_national(TINY)
+    assert checks() == before
+    assert len(before) >= 8

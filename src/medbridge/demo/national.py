@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -110,12 +112,56 @@ def seed_national(sizes: NationalSizes) -> NationalReport:
         params = _patient_params()
         for name, statement in STATEMENTS:
             step = time.perf_counter()
-            cursor.execute(statement.format(**asdict(sizes)), params)
+            if name in BULK_TABLES:
+                with _checks_rebuilt_after(cursor, BULK_TABLES[name]):
+                    cursor.execute(statement.format(**asdict(sizes)), params)
+            else:
+                cursor.execute(statement.format(**asdict(sizes)), params)
             steps[name] = round(time.perf_counter() - step, 1)
     step = time.perf_counter()
     _vacuum()
     steps["vacuum_analyze"] = round(time.perf_counter() - step, 1)
     return NationalReport(sizes, created=True, seconds=round(time.perf_counter() - started, 1), steps=steps)
+
+
+# Steps whose table is loaded with its indexes and constraints set aside.
+BULK_TABLES = {"bookings": "clinics_booking"}
+
+
+@contextmanager
+def _checks_rebuilt_after(cursor: Any, table: str) -> Iterator[None]:
+    """Load a table without its secondary indexes, unique and foreign-key
+    constraints, then put every one back as it was (partial indexes stay: the
+    generated rows fall outside them, and PostgreSQL would spell them anew), as PostgreSQL's guide to
+    populating a database advises: one index build and one foreign-key check over
+    ten million bookings take minutes less than ten million single updates and
+    checks at commit. Inside the transaction, so a failure leaves them untouched."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('u', 'f')",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND i.indpred IS NULL "
+        "AND i.indexrelid NOT IN (SELECT conindid FROM pg_constraint WHERE conrelid = %s::regclass)",
+        [table, table],
+    )
+    indexes = cursor.fetchall()
+    # Dropping a foreign key alters the table it points to, which PostgreSQL
+    # refuses while checks of rows inserted earlier wait for the commit: run them now.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for name, _definition in constraints:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, definition in indexes:
+        cursor.execute(definition)
+    for name, definition in constraints:
+        cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _vacuum() -> None:
@@ -175,24 +221,25 @@ STATEMENTS: list[tuple[str, str]] = [
         FROM generate_series(1, {programmes}) g""",
     ),
     (
-        # A lead and a recipient per programme, seven institutions apart.
+        # Six institutions per programme, each in one programme: a lead and two
+        # supporting hospitals send people, three recipients receive them.
         "parties",
         f"""INSERT INTO programmes_party (programme_id, institution_id, role, note)
-        SELECT p, s.ids[1 + (k * 7 + side) %% array_length(s.ids, 1)],
-               CASE side WHEN 0 THEN 'lead' ELSE 'recipient' END, ''
-        FROM {PROGRAMMES} ps, unnest(ps.ids) WITH ORDINALITY u(p, k), {INSTITUTIONS} s, generate_series(0, 1) side""",
+        SELECT p, s.ids[1 + ((k - 1) * 6 + side) %% array_length(s.ids, 1)],
+               (ARRAY['lead','supporting','supporting','recipient','recipient','recipient'])[1 + side], ''
+        FROM {PROGRAMMES} ps, unnest(ps.ids) WITH ORDINALITY u(p, k), {INSTITUTIONS} s, generate_series(0, 5) side""",
     ),
     (
-        # Home = the programme's lead, host = its recipient; starts spread over 2013-2025.
+        # From a sending party's department to a recipient's; starts spread over 2013-2025.
         "postings",
         f"""WITH pairs AS MATERIALIZED (
-            SELECT row_number() OVER (ORDER BY lead.programme_id) - 1 AS k, lead.programme_id,
-                   lead.institution_id AS home, host.institution_id AS host,
-                   (SELECT min(id) FROM directory_department d WHERE d.institution_id = lead.institution_id) AS home_dept,
+            SELECT row_number() OVER (ORDER BY home.id, host.id) - 1 AS k, home.programme_id,
+                   home.institution_id AS home, host.institution_id AS host,
+                   (SELECT min(id) FROM directory_department d WHERE d.institution_id = home.institution_id) AS home_dept,
                    (SELECT min(id) FROM directory_department d WHERE d.institution_id = host.institution_id) AS host_dept
-            FROM programmes_party lead
-            JOIN programmes_party host ON host.role = 'recipient' AND host.programme_id = lead.programme_id
-            WHERE lead.role = 'lead' AND lead.programme_id IN {PROGRAMME_IDS})
+            FROM programmes_party home
+            JOIN programmes_party host ON host.role = 'recipient' AND host.programme_id = home.programme_id
+            WHERE home.role IN ('lead', 'supporting') AND home.programme_id IN {PROGRAMME_IDS})
         INSERT INTO postings_posting (professional_id, programme_id, kind, home_institution_id,
                home_department_id, host_institution_id, host_department_id, planned_start, planned_end, status,
                status_reason, goals, visit_pattern, created_at, updated_at)

@@ -98,6 +98,8 @@ class Figures:
 
     by_year: dict[str, Yearly] = field(default_factory=dict)
     specialties: list[str] = field(default_factory=list)
+    # The breakdown the specialties were read from, so a page showing both asks once.
+    breakdown: list[SpecialtyRow] = field(default_factory=list)
     since: int | None = None
     # Counts of distinct people do not add up across years (an expert who held
     # clinics in two years is one expert): their cumulative figure is counted apart.
@@ -336,7 +338,8 @@ def figures(user: Any, scope: FigureScope) -> Figures:
     parts.update(_activity_metrics(scoped_activities(user, scope)))
     parts.update(_referral_metrics(user, scope))
     parts.update(_engagement_metrics(user, scope))
-    result = Figures(by_year=_combine(parts), specialties=[name for name, _n in specialty_rows(user, scope)])
+    breakdown = specialty_breakdown(user, scope)
+    result = Figures(by_year=_combine(parts), specialties=_specialty_names(breakdown), breakdown=breakdown)
     result.distinct_totals = _distinct_totals(user, scope)
     result.since = scope.programme.start_date.year if scope.programme else (min(result.years, default=None))
     return result
@@ -383,8 +386,8 @@ def specialty_breakdown(user: Any, scope: FigureScope) -> list[SpecialtyRow]:
     return sorted(result, key=lambda r: (-r.total, r.name))
 
 
-def specialty_rows(user: Any, scope: FigureScope) -> list[tuple[str, int]]:
-    return [(row.name, row.total) for row in specialty_breakdown(user, scope) if row.name != "—"]
+def _specialty_names(breakdown: list[SpecialtyRow]) -> list[str]:
+    return [row.name for row in breakdown if row.name != "—"]
 
 
 @dataclass(frozen=True)
