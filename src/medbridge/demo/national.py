@@ -130,12 +130,12 @@ BULK_TABLES = {"bookings": "clinics_booking"}
 
 @contextmanager
 def _checks_rebuilt_after(cursor: Any, table: str) -> Iterator[None]:
-    """Load a table without its secondary indexes, unique and foreign-key
-    constraints, then put every one back as it was (partial indexes stay: the
-    generated rows fall outside them, and PostgreSQL would spell them anew), as PostgreSQL's guide to
-    populating a database advises: one index build and one foreign-key check over
-    ten million bookings take minutes less than ten million single updates and
-    checks at commit. Inside the transaction, so a failure leaves them untouched."""
+    """Load a table without its secondary indexes and its unique and foreign-key
+    constraints, then put each back as it was, as PostgreSQL's guide to populating
+    a database advises: one index build and one foreign-key check over ten million
+    bookings take minutes less than ten million index updates and checks at commit.
+    Partial indexes stay (the generated rows fall outside them). All inside the
+    seeding transaction, so a failure leaves the table as it was."""
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype IN ('u', 'f')",

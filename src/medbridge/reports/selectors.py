@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
@@ -91,6 +92,15 @@ class FigureScope:
     institution: Institution | None = None
     year: int | None = None
 
+    # Looked up once per scope: a page's dozen queries share them.
+    @cached_property
+    def programme_ids(self) -> list[int]:
+        return _programme_ids(self.programme) if self.programme is not None else []
+
+    @cached_property
+    def region_institution_ids(self) -> list[int]:
+        return _institutions_in(self.region) if self.region else []
+
 
 @dataclass
 class Figures:
@@ -146,15 +156,14 @@ def _programme_ids(programme: Programme) -> list[int]:
 def _programme_q(scope: FigureScope, path: str = "programme") -> Q:
     if scope.programme is None:
         return Q()
-    return Q(**{f"{path}_id__in": _programme_ids(scope.programme)})
+    return Q(**{f"{path}_id__in": scope.programme_ids})
 
 
 def _ends_q(scope: FigureScope, *ends: str) -> Q:
     """Records with either end inside the region or at the institution."""
     q = Q()
     if scope.region:
-        inside = _institutions_in(scope.region)
-        q &= _or([Q(**{f"{end}_id__in": inside}) for end in ends])
+        q &= _or([Q(**{f"{end}_id__in": scope.region_institution_ids}) for end in ends])
     if scope.institution is not None:
         q &= _or([Q(**{f"{end}_id": scope.institution.pk}) for end in ends])
     return q
@@ -193,7 +202,7 @@ def scoped_sessions(user: Any, scope: FigureScope) -> QuerySet[Any]:
 def scoped_activities(user: Any, scope: FigureScope) -> QuerySet[Any]:
     qs = access.activities_visible_to(user)
     if scope.programme is not None:
-        through = qs.model.programmes.through.objects.filter(programme_id__in=_programme_ids(scope.programme))
+        through = qs.model.programmes.through.objects.filter(programme_id__in=scope.programme_ids)
         qs = qs.filter(pk__in=through.values("activity_id"))
     qs = qs.filter(_ends_q(scope, "venue"))
     return _year_filter(qs, scope, "start_date").order_by()
