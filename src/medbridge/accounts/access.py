@@ -603,7 +603,14 @@ def staff_institutions(user: Actor) -> QuerySet[Institution]:
 
 # --- Activities and the hometown-talent network ------------------------------------
 # Imported here, not at the top, so that this section stays one block at the end.
-from medbridge.activities.models import RUNNING_ROLES, Activity, FollowUp, Pledge  # noqa: E402
+from medbridge.activities.models import (  # noqa: E402
+    RUNNING_ROLES,
+    Activity,
+    ActivityHost,
+    FollowUp,
+    Participant,
+    Pledge,
+)
 
 
 def activities_visible_to(user: Actor) -> QuerySet[Activity]:
@@ -616,14 +623,18 @@ def activities_visible_to(user: Actor) -> QuerySet[Activity]:
     if role not in (Role.COMMISSION_OFFICER, Role.INSTITUTION_ADMIN, Role.PROFESSIONAL):
         return qs.none()
     institutions = institutions_visible_to(user)
+    # Each way in is its own subquery on the link table, with no join from the
+    # activities: PostgreSQL hashes each once and tests a province's activities
+    # against them, rather than joining every activity to its links first.
+    linked = Activity.programmes.through.objects.filter(programme__in=programmes_visible_to(user))
     mine = (
-        Q(programmes__in=programmes_visible_to(user))
-        | Q(hosts__institution__in=institutions)
+        Q(pk__in=linked.values("activity_id"))
+        | Q(pk__in=ActivityHost.objects.filter(institution__in=institutions).values("activity_id"))
         | Q(venue__in=institutions)
     )
     if role == Role.PROFESSIONAL and user.professional_id:
-        mine |= Q(participants__professional_id=user.professional_id)
-    return qs.filter(pk__in=Activity.objects.filter(mine).values("pk"))
+        mine |= Q(pk__in=Participant.objects.filter(professional_id=user.professional_id).values("activity_id"))
+    return qs.filter(mine)
 
 
 def activities_editable_by(user: Actor) -> QuerySet[Activity]:

@@ -34,7 +34,8 @@ def _scope(request: HttpRequest) -> FigureScope:
 
 def _chart_data(result: selectors.Figures, scope: FigureScope, user: Any) -> dict[str, Any]:
     years = result.years
-    specialties = selectors.specialty_breakdown(user, scope)
+    # The figures were counted without the year; with none chosen, their breakdown is this one.
+    specialties = result.breakdown if scope.year is None else selectors.specialty_breakdown(user, scope)
     flows = selectors.people_flows(user, scope)
     experts = selectors.top_experts(user, scope)
     attainment = selectors.target_attainment(scope.programme, result) if scope.programme else []

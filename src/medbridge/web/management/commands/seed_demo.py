@@ -1,19 +1,73 @@
+import argparse
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from medbridge.demo import national
 from medbridge.demo.accounts import ACCOUNTS, DEMO_PASSWORD
 from medbridge.demo.seed import seed_demo
+
+NATIONAL = "national"
+
+
+def _scale(raw: str) -> int | str:
+    if raw == NATIONAL:
+        return raw
+    try:
+        return int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--scale takes a number or '{NATIONAL}', not {raw!r}") from None
+
+
+def _size(raw: str) -> tuple[str, int]:
+    kind, _sep, value = raw.partition("=")
+    if kind not in national.NationalSizes.__dataclass_fields__ or not value.isdigit() or int(value) <= 0:
+        kinds = ", ".join(national.NationalSizes.__dataclass_fields__)
+        raise argparse.ArgumentTypeError(f"--size takes KIND=N with KIND one of {kinds}, not {raw!r}")
+    return kind, int(value)
 
 
 class Command(BaseCommand):
     help = "创建演示数据（五个项目的机构与人员、项目与工作站、各角色演示账号）；可重复执行"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", type=int, default=0, help="另加 N 倍合成机构与人员，用于压测")
+        parser.add_argument(
+            "--scale",
+            type=_scale,
+            default=0,
+            help="另加 N 倍合成机构与人员，用于压测；national：全国规模合成数据（仅 PostgreSQL）",
+        )
+        parser.add_argument(
+            "--size",
+            type=_size,
+            action="append",
+            default=[],
+            metavar="KIND=N",
+            help="全国规模下某类记录的数量，如 --size postings=2000（亦可用环境变量 MEDBRIDGE_NATIONAL_POSTINGS）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = seed_demo(scale=options["scale"])
+        if options["scale"] != NATIONAL:
+            self._report(seed_demo(scale=options["scale"]))
+            return
+        try:
+            national.require_postgresql()  # before the demo, so SQLite is refused untouched
+            self._report(seed_demo())
+            self._national(national.seed_national(national.national_sizes(dict(options["size"]))))
+        except national.NationalScaleUnsupported as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _national(self, done: national.NationalReport) -> None:
+        sizes = done.sizes
+        if not done.created:
+            self.stdout.write("national: synthetic programmes exist already, nothing generated")
+            return
+        counts = ", ".join(f"{n:,} {kind}" for kind, n in vars(sizes).items())
+        self.stdout.write(f"national: {counts} generated in {done.seconds} s")
+        for step, seconds in done.steps.items():
+            self.stdout.write(f"  {step}: {seconds} s")
+
+    def _report(self, result: Any) -> None:
         d = result.directory
         self.stdout.write(f"demo: {d.institutions} institutions and {d.professionals} professionals created")
         for label, count in sorted(d.groups.items()):
