@@ -64,13 +64,15 @@ def _shown_for(user: User, scope: FigureScope) -> dict[str, Any]:
 def empty_database() -> User:
     """What an operator starts from: migrated, reference data loaded, one administrator."""
     call_command("flush", interactive=False, verbosity=0)
-    call_command("load-reference", verbosity=0)
+    call_command("load_reference", verbosity=0)
     return User.objects.create_superuser("root", "root@example.cn", "a-long-password-1")
 
 
 @pytest.fixture
 def demo(monkeypatch: pytest.MonkeyPatch) -> User:
     monkeypatch.setattr(demo_clinics, "HISTORY_WEEKS", HISTORY_WEEKS)
+    # An earlier transactional test may have flushed the reference data with everything else.
+    call_command("load_reference", verbosity=0)
     seed_demo()
     return User.objects.get(username="admin")
 
@@ -102,6 +104,8 @@ def test_the_export_carries_counts_of_patients_but_never_a_patient(demo: User) -
     sessions = read_sheet(content, "坐诊")
     assert len(sessions) == ClinicSession.objects.count()
     assert sum(int(r["已签到"] or 0) + int(r["现场加号"] or 0) for r in sessions) > 0
-    text = " ".join(str(v) for sheet in ("坐诊", "转诊", "远程会诊") for r in read_sheet(content, sheet) for v in r.values())
+    text = " ".join(
+        str(v) for sheet in ("坐诊", "转诊", "远程会诊") for r in read_sheet(content, sheet) for v in r.values()
+    )
     for booking in Booking.objects.exclude(patient_name="")[:50]:
         assert booking.patient_name not in text and booking.code not in text

@@ -187,8 +187,8 @@ def _consultation_steps(reader: RowReader, status: str) -> list[Step]:
     """Scheduling when the row has a schedule, then the opinion or the cancellation."""
     actor, steps = reader.actor, []
     scheduled_at = _moment(reader, "排期时间", required=status == ConsultationStatus.SCHEDULED)
-    if scheduled_at is not None:
-        scheduled_for = _moment(reader, "会诊时间", required=True)
+    scheduled_for = _moment(reader, "会诊时间", required=scheduled_at is not None)
+    if scheduled_at is not None and scheduled_for is not None:
         steps.append(
             lambda c: services.consultation_schedule(
                 actor=actor, consultation=c, scheduled_for=scheduled_for, at=scheduled_at

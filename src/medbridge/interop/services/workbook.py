@@ -352,21 +352,28 @@ def station_sheet() -> SheetSpec:
     )
 
 
+def _expert_columns(field_name: str, help_text: str) -> tuple[Column, ...]:
+    """The columns that find an expert in the directory: name, licence, employer."""
+    return (
+        Column("专家姓名", field_name, help_text, True, 10),
+        Column(
+            "专家执业证书编码",
+            "professional_license_no",
+            _("填写后按此编码查找专家；未填则按姓名（及工作单位）查找，重名时必填"),
+            width=20,
+            text=True,
+        ),
+        Column("专家工作单位", "professional_institution", _("可选：按姓名查找时用于区分重名"), width=26),
+    )
+
+
 def engagement_sheet() -> SheetSpec:
     return SheetSpec(
         ENGAGEMENTS,
         (
             Column("项目名称", "programme", _("项目须已存在或在“项目”表中"), True, 30),
             Column("工作站", "station", _("该项目的工作站名称；留空表示直接受聘于项目"), width=24),
-            Column("专家姓名", "professional", _("须已在名录中（或写在“人员”表中）"), True, 10),
-            Column(
-                "专家执业证书编码",
-                "professional_license_no",
-                _("填写后按此编码查找专家；未填则按姓名（及工作单位）查找，重名时必填"),
-                width=20,
-                text=True,
-            ),
-            Column("专家工作单位", "professional_institution", _("可选：按姓名查找时用于区分重名"), width=26),
+            *_expert_columns("professional", _("须已在名录中（或写在“人员”表中）")),
             Column(
                 "聘任角色",
                 "role",
@@ -527,26 +534,12 @@ def session_status_labels() -> dict[str, str]:
     return _chinese_labels(SessionStatus)
 
 
-def _expert_columns(help_text: str) -> tuple[Column, ...]:
-    return (
-        Column("专家姓名", "expert", help_text, True, 10),
-        Column(
-            "专家执业证书编码",
-            "professional_license_no",
-            _("填写后按此编码查找专家；未填则按姓名（及工作单位）查找，重名时必填"),
-            width=20,
-            text=True,
-        ),
-        Column("专家工作单位", "professional_institution", _("可选：按姓名查找时用于区分重名"), width=26),
-    )
-
-
 def clinic_session_sheet() -> SheetSpec:
     count = _("整数，留空为 0；仅已坐诊、已停诊的场次填写")
     return SheetSpec(
         CLINIC_SESSIONS,
         (
-            *_expert_columns(_("坐诊专家；须已在名录中（或写在“人员”表中）")),
+            *_expert_columns("expert", _("坐诊专家；须已在名录中（或写在“人员”表中）")),
             Column("坐诊医院", "host", _("机构全称"), True, 26),
             Column("坐诊科室", "department", _("坐诊医院的科室名称"), width=14),
             Column(
