@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from medbridge.accounts.models import User
 from medbridge.clinics.models import ClinicSession
+from medbridge.clinics.services import BookingData, booking_create
 from medbridge.directory.models import Institution, Professional
 from medbridge.interop.services.exporter import export_workbook
 from medbridge.interop.services.importer import import_workbook
 from medbridge.interop.services.workbook import workbook_bytes
 from medbridge.referrals.models import Referral
+from tests.factories import ClinicSessionFactory
 from tests.interop.conftest import read_sheet, workbook
 
 LAST_MONDAY = timezone.localdate() - timedelta(days=7 + timezone.localdate().weekday())
@@ -147,3 +149,20 @@ def test_the_session_date_is_read_from_an_excel_date_cell(
     row = session_row(doctor_b, hospital_a, 日期=date(2025, 3, 3), 开始时间="14:00", 结束时间="17:30")
     assert import_workbook(workbook({"坐诊": [row]}), actor=sysadmin).succeeded
     assert ClinicSession.objects.get().start_time.hour == 14
+
+
+def test_the_export_carries_how_many_patients_came_but_never_who(
+    sysadmin: User, doctor_b: Professional, hospital_a: Institution
+) -> None:
+    assert import_workbook(workbook({"坐诊": [session_row(doctor_b, hospital_a)]}), actor=sysadmin).succeeded
+    upcoming = ClinicSessionFactory(expert=doctor_b, host=hospital_a)
+    patient = BookingData(patient_name="王小明", phone="13912345678", consent=True, id_tail="123X")
+    booking = booking_create(session=upcoming, data=patient, client="10.0.0.1")
+
+    content = workbook_bytes(export_workbook(sysadmin))
+
+    rows = {r["状态"]: r for r in read_sheet(content, "坐诊")}
+    assert (rows["已坐诊"]["已签到"], rows["已坐诊"]["现场加号"]) == (10, 3)
+    assert rows["已排班"]["已预约"] is None  # its one booking stays behind with the patient
+    everything = str([read_sheet(content, sheet) for sheet in ("人员", "坐诊", "转诊", "远程会诊")])
+    assert not any(secret in everything for secret in ("王小明", "13912345678", "123X", booking.code))
