@@ -166,3 +166,18 @@ def test_the_export_carries_how_many_patients_came_but_never_who(
     assert rows["已排班"]["已预约"] is None  # its one booking stays behind with the patient
     everything = str([read_sheet(content, sheet) for sheet in ("人员", "坐诊", "转诊", "远程会诊")])
     assert not any(secret in everything for secret in ("王小明", "13912345678", "123X", booking.code))
+
+
+def test_a_cancelled_clinic_and_the_one_held_in_its_place_both_come_in(
+    sysadmin: User, doctor_b: Professional, hospital_a: Institution
+) -> None:
+    cancelled = session_row(doctor_b, hospital_a, 状态="已停诊", 停诊原因="专家临时出差")
+    for count in ("已预约", "已签到", "爽约", "现场加号"):
+        cancelled[count] = 0
+    rows = [cancelled, session_row(doctor_b, hospital_a)]
+
+    assert import_workbook(workbook({"坐诊": rows}), actor=sysadmin).succeeded
+    again = import_workbook(workbook({"坐诊": rows}), actor=sysadmin)
+
+    assert sorted(ClinicSession.objects.values_list("status", flat=True)) == ["cancelled", "held"]
+    assert again.summary["坐诊"]["unchanged"] == 2

@@ -37,9 +37,7 @@ def upsert_clinic_session(batch: Batch, row: SheetRow) -> Outcome:
     outcome = _outcome(reader)
     if data is None or reader.problems:
         raise reader.fail()
-    existing = ClinicSession.objects.filter(
-        expert=data.expert, host=data.host, date=data.date, start_time=data.start_time
-    ).first()
+    existing = _existing(data, outcome.status)
     if existing is None:
         services.session_record(actor=batch.actor, data=data, outcome=outcome)
         return Outcome.CREATED
@@ -47,6 +45,20 @@ def upsert_clinic_session(batch: Batch, row: SheetRow) -> Outcome:
         return Outcome.UNCHANGED
     reader.add("状态", _("该场次已登记，其状态和人数请在坐诊页面修改"))
     raise reader.fail()
+
+
+def _existing(data: services.SessionData, status: str) -> ClinicSession | None:
+    """The session this row is about. A cancelled clinic and the one planned again in
+    its place share expert, host, date and time; they are told apart by status."""
+    same_time = list(
+        ClinicSession.objects.filter(expert=data.expert, host=data.host, date=data.date, start_time=data.start_time)
+    )
+    for session in same_time:
+        if session.status == status:
+            return session
+    if status == SessionStatus.CANCELLED:
+        return None
+    return next((s for s in same_time if s.status != SessionStatus.CANCELLED), None)
 
 
 def _session_data(reader: RowReader) -> services.SessionData | None:
