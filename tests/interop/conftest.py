@@ -15,7 +15,23 @@ from medbridge.interop.services.workbook import build_workbook, data_sheets, wor
 from tests.factories import DepartmentFactory, InstitutionFactory, ProfessionalFactory, region
 
 Sheets = dict[str, list[dict[str, Any]]]
-SHEETS = ["说明", "机构", "科室", "人员", "项目", "参与方", "年度目标", "工作站", "聘任", "派驻", "工作日志", "活动"]
+SHEETS = [
+    "说明",
+    "机构",
+    "科室",
+    "人员",
+    "项目",
+    "参与方",
+    "年度目标",
+    "工作站",
+    "聘任",
+    "派驻",
+    "工作日志",
+    "活动",
+    "坐诊",
+    "转诊",
+    "远程会诊",
+]
 
 
 @pytest.fixture(autouse=True)

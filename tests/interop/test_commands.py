@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
 
 from medbridge.accounts.models import User
 from medbridge.directory.models import Institution, Professional
@@ -76,3 +77,17 @@ def test_the_template_command_writes_an_empty_workbook(tmp_path: Path) -> None:
     call_command("template", str(out), stdout=StringIO())
 
     assert read_sheet(out, "机构") == []
+
+
+def test_the_export_command_writes_the_whole_database_with_all(
+    hospital_a: Institution, hospital_b: Institution, tmp_path: Path
+) -> None:
+    out = tmp_path / "全库.xlsx"
+    call_command("export", str(out), all=True, stdout=StringIO())
+    assert {r["机构名称"] for r in read_sheet(out, "机构")} >= {hospital_a.name, hospital_b.name}
+    assert load_workbook(out).sheetnames[-3:] == ["坐诊", "转诊", "远程会诊"]
+
+
+def test_the_export_command_asks_whose_data_when_given_neither_user_nor_all(db: None, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="--all"):
+        call_command("export", str(tmp_path / "x.xlsx"), stdout=StringIO())

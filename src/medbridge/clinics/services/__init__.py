@@ -16,10 +16,12 @@ from medbridge.clinics.services.sessions import (
     Scope,
     SeriesData,
     SessionData,
+    SessionOutcome,
     series_create,
     session_cancel,
     session_close,
     session_create,
+    session_record,
     session_update,
     walk_ins_set,
 )
@@ -30,6 +32,7 @@ __all__ = [
     "Scope",
     "SeriesData",
     "SessionData",
+    "SessionOutcome",
     "TooManyRequests",
     "booking_cancel",
     "booking_check_in",
@@ -43,6 +46,7 @@ __all__ = [
     "session_cancel",
     "session_close",
     "session_create",
+    "session_record",
     "session_update",
     "walk_ins_set",
 ]

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medbridge.accounts import access
@@ -199,6 +200,50 @@ def series_create(*, actor: Any, data: SeriesData) -> SessionSeries:
     return series
 
 
+@dataclass
+class SessionOutcome:
+    """How a session went, for recording one afterwards: its status and the desk's counts."""
+
+    status: str = SessionStatus.HELD
+    cancel_reason: str = ""
+    booked: int = 0
+    checked_in: int = 0
+    no_shows: int = 0
+    walk_ins: int = 0
+
+
+def session_outcome_validate(data: SessionData, outcome: SessionOutcome) -> None:
+    errors = Errors()
+    outcome.cancel_reason = outcome.cancel_reason.strip()
+    counts = (outcome.booked, outcome.checked_in, outcome.no_shows, outcome.walk_ins)
+    if outcome.status not in SessionStatus.values:
+        errors.add("status", _("未知的坐诊状态"))
+    elif outcome.status == SessionStatus.SCHEDULED and any(counts):
+        # An open session's counts are kept by its bookings, which a file never carries.
+        errors.add("booked", _("未坐诊的场次不能直接填写预约和就诊人数"))
+    if outcome.status == SessionStatus.CANCELLED and not outcome.cancel_reason:
+        errors.add("cancel_reason", _("请填写停诊原因"))
+    if outcome.status == SessionStatus.HELD and data.date > timezone.localdate():
+        errors.add("status", _("坐诊日期未到，不能登记就诊情况"))
+    if min(counts) < 0 or outcome.booked > data.capacity:
+        errors.add("booked", _("人数不能为负，预约人数不能超过号源数"))
+    errors.raise_if_any()
+
+
+def session_record(*, actor: Any, data: SessionData, outcome: SessionOutcome) -> ClinicSession:
+    """A session entered afterwards as it went (restoring an export, recording history):
+    the same checks and permission as ``session_create``, then its status and counts.
+    Its bookings are not recreated — patients' details never travel in a file — so
+    the counts stand for them."""
+    access.require_can_manage_clinic_host(actor, data.host)
+    session_validate(data)
+    session_outcome_validate(data, outcome)
+    with transaction.atomic(), acting_as(actor):
+        session = ClinicSession(**data_values(data), **data_values(outcome))
+        session.save()
+    return session
+
+
 # What "this and all later sessions" may change; the date stays each session's own.
 SERIES_FIELDS = ("start_time", "end_time", "capacity", "kind", "department", "note")
 
@@ -308,8 +353,6 @@ def session_close(*, actor: Any, session: ClinicSession) -> ClinicSession:
 
 
 def _require_started(session: ClinicSession) -> None:
-    from django.utils import timezone
-
     if session.date > timezone.localdate():
         raise _invalid("__all__", _("坐诊日期未到，不能登记就诊情况"))
 

@@ -19,9 +19,12 @@ from openpyxl import Workbook
 from medbridge.accounts import access
 from medbridge.directory import selectors
 from medbridge.directory.models import Department, Institution, Professional, Region
-from medbridge.interop.services import activity_upserts
+from medbridge.interop.services import activity_upserts, clinic_upserts, referral_upserts
+from medbridge.interop.services.clinic_upserts import licence_writer
 from medbridge.interop.services.workbook import (
     ACTIVITIES,
+    CLINIC_SESSIONS,
+    CONSULTATIONS,
     DEPARTMENTS,
     ENGAGEMENTS,
     INSTITUTIONS,
@@ -29,6 +32,7 @@ from medbridge.interop.services.workbook import (
     POSTINGS,
     PROFESSIONALS,
     PROGRAMMES,
+    REFERRALS,
     STATIONS,
     TARGETS,
     WORK_LOGS,
@@ -89,6 +93,9 @@ def export_workbook(user: Any) -> Workbook:
             POSTINGS: _posting_rows(user),
             WORK_LOGS: _work_log_rows(user),
             ACTIVITIES: activity_upserts.activity_rows(user),
+            CLINIC_SESSIONS: clinic_upserts.clinic_session_rows(user),
+            REFERRALS: referral_upserts.referral_rows(user),
+            CONSULTATIONS: referral_upserts.consultation_rows(user),
         }
     )
 
@@ -289,13 +296,6 @@ def _postings(user: Any) -> Any:
     return access.postings_visible_to(user).order_by("planned_start", "id")
 
 
-def _licence_writer(user: Any) -> Any:
-    """A person's licence number when the user may see them in the directory, else
-    empty (the importer then finds them by name at the sending institution)."""
-    visible = set(access.professionals_visible_to(user).values_list("pk", flat=True))
-    return lambda person: person.license_no if person.pk in visible else ""
-
-
 def _posting_key(posting: Posting, licence: Any) -> Cells:
     return [
         posting.programme.name,
@@ -308,7 +308,7 @@ def _posting_key(posting: Posting, licence: Any) -> Cells:
 
 
 def _posting_rows(user: Any) -> Iterator[Cells]:
-    licence = _licence_writer(user)
+    licence = licence_writer(user)
     statuses = posting_status_labels()
     for p in _postings(user):
         yield [
@@ -329,7 +329,7 @@ def _posting_rows(user: Any) -> Iterator[Cells]:
 
 
 def _work_log_rows(user: Any) -> Iterator[Cells]:
-    licence = _licence_writer(user)
+    licence = licence_writer(user)
     logs = (
         WorkLog.objects.filter(posting__in=_postings(user))
         .select_related("posting__programme", "posting__professional", "posting__home_institution")

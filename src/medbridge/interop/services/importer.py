@@ -1,6 +1,7 @@
 """Importing a workbook: all rows or none.
 
-Rows run in sheet order (机构, 科室, 人员, 项目, 参与方, 年度目标, 工作站, 聘任, 派驻, 工作日志, 活动)
+Rows run in sheet order (机构, 科室, 人员, 项目, 参与方, 年度目标, 工作站, 聘任, 派驻, 工作日志, 活动,
+坐诊, 转诊, 远程会诊)
 inside one transaction, so a person may name an institution created two sheets
 earlier in the same file, and an engagement a station created just before. Each row runs
 in its own savepoint: a row that fails is undone alone and the import goes on to
@@ -20,10 +21,19 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from medbridge.accounts import access
-from medbridge.interop.services import activity_upserts, posting_upserts, programme_upserts, upserts
+from medbridge.interop.services import (
+    activity_upserts,
+    clinic_upserts,
+    posting_upserts,
+    programme_upserts,
+    referral_upserts,
+    upserts,
+)
 from medbridge.interop.services.reader import RowError, SheetRow, WorkbookError, file_error, read_workbook
 from medbridge.interop.services.workbook import (
     ACTIVITIES,
+    CLINIC_SESSIONS,
+    CONSULTATIONS,
     DEPARTMENTS,
     ENGAGEMENTS,
     INSTITUTIONS,
@@ -31,6 +41,7 @@ from medbridge.interop.services.workbook import (
     POSTINGS,
     PROFESSIONALS,
     PROGRAMMES,
+    REFERRALS,
     STATIONS,
     TARGETS,
     WORK_LOGS,
@@ -55,6 +66,9 @@ UPSERTS: dict[str, Upsert] = {
     POSTINGS: posting_upserts.upsert_posting,
     WORK_LOGS: posting_upserts.upsert_work_log,
     ACTIVITIES: activity_upserts.upsert_activity,
+    CLINIC_SESSIONS: clinic_upserts.upsert_clinic_session,
+    REFERRALS: referral_upserts.upsert_referral,
+    CONSULTATIONS: referral_upserts.upsert_consultation,
 }
 
 

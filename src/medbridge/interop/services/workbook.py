@@ -15,12 +15,14 @@ from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from medbridge.activities.models import ActivityKind
+from medbridge.clinics.models import SessionKind, SessionStatus
 from medbridge.directory.models import Profession, Sex
 from medbridge.postings.models import PostingKind, PostingStatus
 from medbridge.programmes.models import (
@@ -31,6 +33,7 @@ from medbridge.programmes.models import (
     StationKind,
     TargetMetric,
 )
+from medbridge.referrals.models import AgeBand, ConsultationKind, ConsultationStatus, ReferralStatus, Urgency
 
 INSTRUCTIONS = "说明"
 INSTITUTIONS = "机构"
@@ -44,7 +47,14 @@ ENGAGEMENTS = "聘任"
 POSTINGS = "派驻"
 WORK_LOGS = "工作日志"
 ACTIVITIES = "活动"
+CLINIC_SESSIONS = "坐诊"
+REFERRALS = "转诊"
+CONSULTATIONS = "远程会诊"
 DATE_FORMAT = "yyyy-mm-dd"
+# Times and moments are written as text: Excel stores them as fractions of a day,
+# and a moment read back a microsecond off would no longer match its record.
+TIME_TEXT = "%H:%M"
+MOMENT_TEXT = "%Y-%m-%d %H:%M:%S"
 REQUIRED_MARK = "*"
 # Cells holding codes or long digit strings are text, so Excel neither turns
 # "03.01" into 3.01 nor rounds an 18-digit ID number.
@@ -342,21 +352,28 @@ def station_sheet() -> SheetSpec:
     )
 
 
+def _expert_columns(field_name: str, help_text: str) -> tuple[Column, ...]:
+    """The columns that find an expert in the directory: name, licence, employer."""
+    return (
+        Column("专家姓名", field_name, help_text, True, 10),
+        Column(
+            "专家执业证书编码",
+            "professional_license_no",
+            _("填写后按此编码查找专家；未填则按姓名（及工作单位）查找，重名时必填"),
+            width=20,
+            text=True,
+        ),
+        Column("专家工作单位", "professional_institution", _("可选：按姓名查找时用于区分重名"), width=26),
+    )
+
+
 def engagement_sheet() -> SheetSpec:
     return SheetSpec(
         ENGAGEMENTS,
         (
             Column("项目名称", "programme", _("项目须已存在或在“项目”表中"), True, 30),
             Column("工作站", "station", _("该项目的工作站名称；留空表示直接受聘于项目"), width=24),
-            Column("专家姓名", "professional", _("须已在名录中（或写在“人员”表中）"), True, 10),
-            Column(
-                "专家执业证书编码",
-                "professional_license_no",
-                _("填写后按此编码查找专家；未填则按姓名（及工作单位）查找，重名时必填"),
-                width=20,
-                text=True,
-            ),
-            Column("专家工作单位", "professional_institution", _("可选：按姓名查找时用于区分重名"), width=26),
+            *_expert_columns("professional", _("须已在名录中（或写在“人员”表中）")),
             Column(
                 "聘任角色",
                 "role",
@@ -509,6 +526,167 @@ def activity_sheet() -> SheetSpec:
     )
 
 
+def session_kind_labels() -> dict[str, str]:
+    return _chinese_labels(SessionKind)
+
+
+def session_status_labels() -> dict[str, str]:
+    return _chinese_labels(SessionStatus)
+
+
+def clinic_session_sheet() -> SheetSpec:
+    count = _("整数，留空为 0；仅已坐诊、已停诊的场次填写")
+    return SheetSpec(
+        CLINIC_SESSIONS,
+        (
+            *_expert_columns("expert", _("坐诊专家；须已在名录中（或写在“人员”表中）")),
+            Column("坐诊医院", "host", _("机构全称"), True, 26),
+            Column("坐诊科室", "department", _("坐诊医院的科室名称"), width=14),
+            Column(
+                "类型",
+                "kind",
+                _("门诊、义诊、教学查房、手术示教、远程"),
+                True,
+                10,
+                choices=tuple(session_kind_labels().values()),
+            ),
+            Column(
+                "日期", "date", _("YYYY-MM-DD；按（专家，坐诊医院，日期，开始时间）匹配已有场次"), True, 12, date=True
+            ),
+            Column("开始时间", "start_time", _("HH:MM，如 08:00"), True, 8, text=True),
+            Column("结束时间", "end_time", _("HH:MM；须晚于开始时间"), True, 8, text=True),
+            Column("号源数", "capacity", _("1 到 500"), True, 8),
+            Column("项目名称", "programme", _("可选：所属项目"), width=26),
+            Column("聘期开始", "engagement", _("可选：专家在该项目的聘任的聘期开始日期"), width=12, date=True),
+            Column("派驻计划开始", "posting", _("可选：专家在该医院的派驻的计划开始日期"), width=12, date=True),
+            Column(
+                "状态",
+                "status",
+                _("已排班/已停诊/已坐诊；历史场次直接写最终状态"),
+                True,
+                10,
+                choices=tuple(session_status_labels().values()),
+            ),
+            Column("停诊原因", "cancel_reason", _("已停诊时必填"), width=20),
+            Column("已预约", "booked", count, width=8),
+            Column("已签到", "checked_in", count, width=8),
+            Column("爽约", "no_shows", count, width=8),
+            Column("现场加号", "walk_ins", count, width=8),
+            Column("备注", "note", _("可选"), width=20),
+        ),
+        scope_header="坐诊医院",
+    )
+
+
+def referral_status_labels() -> dict[str, str]:
+    return _chinese_labels(ReferralStatus)
+
+
+def urgency_labels() -> dict[str, str]:
+    return _chinese_labels(Urgency)
+
+
+def age_band_labels() -> dict[str, str]:
+    return _chinese_labels(AgeBand)
+
+
+def consultation_kind_labels() -> dict[str, str]:
+    return _chinese_labels(ConsultationKind)
+
+
+def consultation_status_labels() -> dict[str, str]:
+    return _chinese_labels(ConsultationStatus)
+
+
+def _moment_column(header: str, field_name: str, help_text: str, required: bool = False) -> Column:
+    return Column(header, field_name, help_text, required, 19, text=True)
+
+
+def _patient_columns(required: bool) -> tuple[Column, ...]:
+    return (
+        Column("患者姓名缩写", "patient_initials", _("如 ZS；不填写病案号、电话等可识别信息"), required, 10),
+        Column("患者性别", "patient_sex", _("男/女，或 GB/T 2261.1 代码"), width=8, text=True, choices=sex_choices()),
+        Column(
+            "年龄段",
+            "patient_age_band",
+            _("如 45–59岁，或其代码 45-59"),
+            required,
+            10,
+            text=True,
+            choices=tuple(age_band_labels().values()),
+        ),
+    )
+
+
+def referral_sheet() -> SheetSpec:
+    stamp = _("YYYY-MM-DD HH:MM:SS；历史记录按状态依次填写各步时间")
+    return SheetSpec(
+        REFERRALS,
+        (
+            Column("转出机构", "from_institution", _("机构全称"), True, 26),
+            Column("转出科室", "from_department", _("转出机构的科室名称"), width=14),
+            Column("转入机构", "to_institution", _("机构全称"), True, 26),
+            Column("转入科室", "to_department", _("转入机构的科室名称"), width=14),
+            Column("项目名称", "programme", _("可选：两机构共同参与的项目；留空按申请日期自动确定"), width=26),
+            Column("网络外", "outside_network", _("是/否：两机构不在同一项目内时填“是”"), width=8),
+            *_patient_columns(True),
+            Column("转诊原因", "reason", _("必填"), True, 30),
+            Column("诊断编码", "diagnosis_code", _("ICD-10，如 K80.2"), width=10, text=True),
+            Column("紧急程度", "urgency", _("普通/急诊/危重"), width=8, choices=tuple(urgency_labels().values())),
+            _moment_column(
+                "申请时间", "at", _("YYYY-MM-DD HH:MM:SS；按（转出机构，转入机构，申请时间）匹配已有转诊"), True
+            ),
+            Column("状态", "status", _("留空为待接收"), width=8, choices=tuple(referral_status_labels().values())),
+            _moment_column("接收时间", "accepted_at", stamp),
+            _moment_column("拒绝时间", "declined_at", stamp),
+            _moment_column("撤回时间", "cancelled_at", stamp),
+            _moment_column("到院时间", "arrived_at", stamp),
+            _moment_column("完成时间", "completed_at", stamp),
+            _moment_column("退回时间", "returned_at", stamp),
+            Column("拒绝/退回说明", "note", _("拒绝或退回时必填"), width=20),
+        ),
+        scope_header="转出机构",
+    )
+
+
+def consultation_sheet() -> SheetSpec:
+    stamp = _("YYYY-MM-DD HH:MM:SS；历史记录按状态填写")
+    return SheetSpec(
+        CONSULTATIONS,
+        (
+            Column("申请机构", "requesting_institution", _("机构全称"), True, 26),
+            Column("申请医生", "requesting_doctor", _("申请机构的人员姓名"), width=10),
+            Column("会诊机构", "consulting_institution", _("机构全称"), True, 26),
+            Column("会诊专家", "consulting_expert", _("会诊机构的人员姓名"), width=10),
+            Column("工作站", "station", _("可选：会诊机构的工作站名称"), width=20),
+            Column("专科", "specialty", _("诊疗科目代码或名称"), width=14, text=True),
+            Column(
+                "会诊类型",
+                "kind",
+                _("远程会诊、远程影像诊断、远程心电诊断、远程病理诊断、远程教学查房"),
+                True,
+                14,
+                choices=tuple(consultation_kind_labels().values()),
+            ),
+            Column("项目名称", "programme", _("可选：两机构共同参与的项目；留空按申请日期自动确定"), width=26),
+            Column("网络外", "outside_network", _("是/否：两机构不在同一项目内时填“是”"), width=8),
+            Column("会诊目的与病情摘要", "question", _("必填"), True, 30),
+            *_patient_columns(False),
+            _moment_column(
+                "申请时间", "at", _("YYYY-MM-DD HH:MM:SS；按（申请机构，会诊机构，申请时间）匹配已有会诊"), True
+            ),
+            Column("状态", "status", _("留空为待排期"), width=10, choices=tuple(consultation_status_labels().values())),
+            _moment_column("会诊时间", "scheduled_for", _("已排期时必填")),
+            _moment_column("排期时间", "scheduled_at", stamp),
+            _moment_column("意见出具时间", "completed_at", stamp),
+            _moment_column("取消时间", "cancelled_at", stamp),
+            Column("会诊意见", "opinion", _("已出具意见时必填"), width=30),
+            Column("取消原因", "note", _("已取消时必填"), width=20),
+        ),
+        scope_header="申请机构",
+    )
+
+
 def data_sheets() -> tuple[SheetSpec, ...]:
     """The data sheets in the order the importer processes them: later sheets may
     name institutions, departments, people and programmes created by earlier ones
@@ -525,6 +703,9 @@ def data_sheets() -> tuple[SheetSpec, ...]:
         posting_sheet(),
         work_log_sheet(),
         activity_sheet(),
+        clinic_session_sheet(),
+        referral_sheet(),
+        consultation_sheet(),
     )
 
 
@@ -535,9 +716,13 @@ Rows = dict[str, Iterable[Sequence[Any]]]
 
 def build_workbook(rows: Rows | None = None) -> Workbook:
     """The workbook with its instructions sheet and one styled sheet per spec,
-    filled with ``rows[sheet title]`` when given (the export) or empty (the template)."""
-    book = Workbook()
-    _write_instructions(book.active)
+    filled with ``rows[sheet title]`` when given (the export) or empty (the template).
+
+    The book is write-only: rows stream to the file as they are produced, so a
+    whole-database export (tens of thousands of clinic sessions) is not held as
+    cell objects in memory. It can be saved once."""
+    book = Workbook(write_only=True)
+    _write_instructions(book.create_sheet(INSTRUCTIONS))
     for spec in data_sheets():
         _write_sheet(book.create_sheet(spec.title), spec, (rows or {}).get(spec.title, ()))
     return book
@@ -550,41 +735,51 @@ def workbook_bytes(book: Workbook) -> bytes:
 
 
 def _write_sheet(sheet: Worksheet, spec: SheetSpec, rows: Iterable[Sequence[Any]]) -> None:
-    sheet.append([c.title for c in spec.columns])
-    for row in rows:
-        sheet.append(list(row))
-        _as_text(sheet[sheet.max_row])
-    # Dropdowns reach well past the data so rows typed in later get them too.
-    last_row = max(sheet.max_row, 1000)
+    # Write-only sheets take their layout before the first row.
     for index, column in enumerate(spec.columns, start=1):
-        _style_column(sheet, index, column, last_row=last_row)
+        _style_column(sheet, index, column)
     sheet.freeze_panes = "A2"
+    sheet.append([_header_cell(sheet, column) for column in spec.columns])
+    formats = [TEXT_FORMAT if c.text else DATE_FORMAT if c.date else None for c in spec.columns]
+    count = 0
+    for count, row in enumerate(rows, start=1):  # noqa: B007  # the count is the last row's
+        sheet.append([_cell(sheet, value, number_format) for value, number_format in zip(row, formats, strict=False)])
+    # Dropdowns reach well past the data so rows typed in later get them too.
+    last_row = max(count + 1, 1000)
+    for index, column in enumerate(spec.columns, start=1):
+        if column.choices:
+            letter = get_column_letter(index)
+            _add_dropdown(sheet, f"{letter}2:{letter}{last_row}", column.choices)
 
 
-def _as_text(cells: Sequence[Any]) -> None:
-    """Text that looks like a formula ("=HYPERLINK(…)" typed as a name) is written
-    as text: opening an export must never run what someone typed into a record."""
-    for cell in cells:
-        if cell.data_type == "f":
-            cell.data_type = "s"
+def _header_cell(sheet: Worksheet, column: Column) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, column.title)
+    cell.font = HEADER_FONT
+    cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
+    cell.alignment = Alignment(horizontal="center", vertical="center")
+    return cell
 
 
-def _style_column(sheet: Worksheet, index: int, column: Column, *, last_row: int) -> None:
+def _cell(sheet: Worksheet, value: Any, number_format: str | None) -> Any:
+    """A plain value where nothing needs saying; a styled cell for codes and dates.
+    Text that looks like a formula ("=HYPERLINK(…)" typed as a name) is written as
+    text: opening an export must never run what someone typed into a record."""
+    formula = isinstance(value, str) and value.startswith("=")
+    if value is None or (number_format is None and not formula):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    if formula:
+        cell.data_type = "s"
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _style_column(sheet: Worksheet, index: int, column: Column) -> None:
     letter = get_column_letter(index)
-    header = sheet.cell(row=1, column=index)
-    header.font = HEADER_FONT
-    header.fill = REQUIRED_FILL if column.required else HEADER_FILL
-    header.alignment = Alignment(horizontal="center", vertical="center")
     sheet.column_dimensions[letter].width = column.width
     if column.text:
         sheet.column_dimensions[letter].number_format = TEXT_FORMAT
-        for (cell,) in sheet.iter_rows(min_row=2, max_row=sheet.max_row, min_col=index, max_col=index):
-            cell.number_format = TEXT_FORMAT
-    if column.date:
-        for (cell,) in sheet.iter_rows(min_row=2, max_row=sheet.max_row, min_col=index, max_col=index):
-            cell.number_format = DATE_FORMAT
-    if column.choices:
-        _add_dropdown(sheet, f"{letter}2:{letter}{last_row}", column.choices)
 
 
 def _add_dropdown(sheet: Worksheet, cells: str, choices: tuple[str, ...]) -> None:
@@ -593,32 +788,36 @@ def _add_dropdown(sheet: Worksheet, cells: str, choices: tuple[str, ...]) -> Non
         type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True, errorStyle="warning"
     )
     validation.add(cells)
-    sheet.add_data_validation(validation)
+    sheet.data_validations.append(validation)
 
 
 def _write_instructions(sheet: Worksheet) -> None:
-    sheet.title = INSTRUCTIONS
-    for line in _general_notes():
+    for index, width in enumerate((10, 16, 10, 90), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    notes = _general_notes()
+    title = WriteOnlyCell(sheet, notes[0])
+    title.font = Font(bold=True, size=14)
+    sheet.append([title])
+    for line in notes[1:]:
         sheet.append([line])
     sheet.append([])
-    header_row = sheet.max_row + 1
-    sheet.append([_("工作表"), _("列名"), _("是否必填"), _("填写说明")])
+    headers = []
+    for text in (_("工作表"), _("列名"), _("是否必填"), _("填写说明")):
+        cell = WriteOnlyCell(sheet, text)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        headers.append(cell)
+    sheet.append(headers)
     for spec in data_sheets():
         for column in spec.columns:
             sheet.append([spec.title, column.title, _("必填") if column.required else "", column.help])
-    for index, width in enumerate((10, 16, 10, 90), start=1):
-        cell = sheet.cell(row=header_row, column=index)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
 
 
 def _general_notes() -> list[str]:
     return [
         _("医桥机构人员与项目导入模板"),
         _(
-            "按“机构”“科室”“人员”“项目”“参与方”“年度目标”“工作站”“聘任”“派驻”“工作日志”“活动”的顺序导入，"
-            "后面的表可以引用前面表中新增的机构、科室、人员、项目、工作站和派驻。"
+            "按“机构”“科室”“人员”“项目”“参与方”“年度目标”“工作站”“聘任”“派驻”“工作日志”“活动”"
+            "“坐诊”“转诊”“远程会诊”的顺序导入，后面的表可以引用前面表中新增的机构、科室、人员、项目、工作站和派驻。"
         ),
         _("列名带 * 的为必填项；第一行为列名，请勿修改或删除列；空行会被跳过。"),
         _("导入前检查所有行：只要有一行有误，整个文件都不会写入，并列出所有出错的行、列和原因。"),
@@ -646,4 +845,13 @@ def _general_notes() -> list[str]:
             "同一人员的非柔性坐诊派驻不能重叠。"
         ),
         _("工作日志按（派驻，日期）匹配；前六列用于找到所属派驻，须与“派驻”表或已有记录一致。"),
+        _(
+            "坐诊按（专家，坐诊医院，日期，开始时间）匹配，转诊按（转出机构，转入机构，申请时间），"
+            "远程会诊按（申请机构，会诊机构，申请时间）；已登记的记录不会被导入修改。"
+            "历史场次直接写最终状态和人数，历史转诊、会诊写最终状态和各步时间，导入时按页面上的同一规则依次办理。"
+        ),
+        _(
+            "导出文件不含患者的预约记录、手机号码、身份证号码和病案号：坐诊只写预约、签到、爽约和现场加号的人数；"
+            "转诊和会诊只写患者姓名缩写、性别和年龄段，且仅限您有权查看该患者的记录。"
+        ),
     ]

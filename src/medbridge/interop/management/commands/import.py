@@ -18,7 +18,7 @@ from medbridge.interop.services.workbook import data_sheets
 
 
 class Command(BaseCommand):
-    help = "从 Excel 文件导入机构、科室、人员和项目（参与方、年度目标、工作站、聘任）；任一行有误则不写入任何数据"
+    help = "从 Excel 文件导入名录、项目、派驻、活动、坐诊、转诊和会诊（含全库导出文件）；任一行有误则不写入"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="导入文件（.xlsx）")
