@@ -544,6 +544,11 @@ def build_workbook(rows: Rows | None = None) -> Workbook:
 
 
 def workbook_bytes(book: Workbook) -> bytes:
+    """The .xlsx file of ``book``, with no formula in it: every export goes through
+    here, so text someone typed as "=…" can never run in the reader's Excel."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            _as_text(row)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
