@@ -26,7 +26,11 @@ reference_router = Router(tags=["reference"])
 
 
 class Page(PageNumberPagination):
-    page_size = 25
+    """25 items a page. Ninja's ``__init__`` sets ``page_size`` from its own
+    default (100), so a class attribute alone would be overwritten."""
+
+    def __init__(self, page_size: int = 25, **kwargs: Any) -> None:
+        super().__init__(page_size=page_size, **kwargs)
 
 
 # --- Schemas ------------------------------------------------------------------
