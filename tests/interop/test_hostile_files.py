@@ -289,6 +289,20 @@ def test_the_upload_page_refuses_an_oversized_file_before_opening_it(
     assert table_counts() == before  # not even an import job
 
 
+def test_a_request_body_over_djangos_memory_limit_is_a_bad_request_not_a_crash(
+    sysadmin: User, login: Login, settings: Any
+) -> None:
+    """DATA_UPLOAD_MAX_MEMORY_SIZE bounds the form fields Django holds in memory;
+    the file itself is spooled to disk past FILE_UPLOAD_MAX_MEMORY_SIZE."""
+    client = login(sysadmin)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+
+    with database_unchanged():
+        response = client.post(reverse("interop:import"), {"note": "x" * 4096})
+
+    assert response.status_code == 400
+
+
 def test_the_upload_page_shows_a_zip_bomb_refused_and_keeps_nothing(sysadmin: User, login: Login) -> None:
     client = login(sysadmin)
 
