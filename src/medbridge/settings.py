@@ -211,6 +211,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("MEDBRIDGE_IMPORT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# What an import file may inflate to and hold: a zip bomb or a million-row sheet
+# is refused with a message instead of filling the server's memory.
+IMPORT_MAX_UNPACKED_BYTES = env_int("MEDBRIDGE_IMPORT_MAX_UNPACKED_MB", 200, minimum=1) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("MEDBRIDGE_IMPORT_MAX_ROWS", 50_000, minimum=1)
 # Page imports run in a background thread so the page can show progress; tests
 # run them inline so they see the finished job.
 IMPORTS_INLINE = env_bool("MEDBRIDGE_IMPORTS_INLINE", False)

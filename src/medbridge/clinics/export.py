@@ -3,7 +3,6 @@ Phones and names are masked exactly as on the page."""
 
 from __future__ import annotations
 
-from io import BytesIO
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -12,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from medbridge.clinics.models import Booking, ClinicSession
+from medbridge.interop.services.workbook import workbook_bytes
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,9 +63,7 @@ def _row(n: int, booking: Booking) -> list[object]:
 
 
 def roster_response(session: ClinicSession, roster: list[Booking]) -> HttpResponse:
-    buffer = BytesIO()
-    roster_workbook(session, roster).save(buffer)
     name = f"{session.expert.name}-{session.date:%Y%m%d}-预约名单.xlsx"
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response = HttpResponse(workbook_bytes(roster_workbook(session, roster)), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response

@@ -54,12 +54,6 @@ def filter_given(qs: QuerySet[Any], **lookups: Any) -> QuerySet[Any]:
     query parameters default to None or "" and then do not filter."""
     return qs.filter(**{lookup: value for lookup, value in lookups.items() if value is not None and value != ""})
 
-    class Input(Schema):
-        # Bounded so that the row offset fits the databases' 64-bit integers: a
-        # page past the end is empty, a page past this bound is a 422, not a 500.
-        page: int = Field(1, ge=1, le=1_000_000)
-        page_size: int | None = Field(None, ge=1)
-
 
 # --- Schemas ------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from medbridge.directory.models import Department, Institution, Professional, Specialty
+from medbridge.interop.forms import ImportForm as WorkbookUploadForm
 from medbridge.planning.models import MatchingRound, RankingRule, RoundDepartment, RoundKind
 from medbridge.programmes.forms import DateInput, scope_specialties
 from medbridge.programmes.models import Programme
@@ -90,7 +91,9 @@ class ApplicationForm(forms.Form):
         return [d for d in picked if d is not None]
 
 
-class ImportForm(forms.Form):
+class ImportForm(WorkbookUploadForm):
+    """The directory import's upload checks (kind and size) before the sheet is opened."""
+
     file = forms.FileField(label=_("申请表（Excel）"))
 
 

@@ -7,16 +7,26 @@ error is reported with its row number."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from medbridge.directory.models import Institution, Professional
+from medbridge.interop.services.reader import (
+    Formula,
+    RowBudget,
+    WorkbookError,
+    formula_message,
+    open_workbook,
+    sheet_rows,
+)
 from medbridge.planning import services
 from medbridge.planning.models import MatchingRound, RoundDepartment
 
@@ -85,17 +95,33 @@ def _parse(round_: MatchingRound, row: tuple[Any, ...], names: dict[str, RoundDe
 
 
 def import_applications(*, actor: Any, round_: MatchingRound, file: IO[bytes]) -> int:
-    """Adds every application of the sheet, or none; returns how many were added."""
+    """Adds every application of the sheet, or none; returns how many were added.
+    The file passes the same checks as a directory import (size, archive, row cap)."""
     try:
-        sheet = load_workbook(file, read_only=True, data_only=True).worksheets[0]
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportFailed([RowError(0, _("无法读取该文件，请上传 .xlsx 格式的申请表"))]) from error
+        book = open_workbook(file.read())
+    except WorkbookError as error:
+        raise ImportFailed([RowError(e.row, e.message) for e in error.errors]) from error
+    try:
+        return _import_rows(actor, round_, sheet_rows(book.worksheets[0]))
+    except WorkbookError as error:
+        raise ImportFailed([RowError(e.row, e.message) for e in error.errors]) from error
+    finally:
+        book.close()
+
+
+def _import_rows(actor: Any, round_: MatchingRound, rows: Iterator[tuple[int, tuple[Any, ...]]]) -> int:
     names = _department_names(round_)
+    budget = RowBudget(settings.IMPORT_MAX_ROWS)
     errors: list[RowError] = []
     added = 0
     with transaction.atomic():
-        for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-            if not any(_cell(v) for v in row):
+        for number, row in rows:
+            if number == 1:
+                continue  # the header
+            budget.take("", number)
+            formulas = [formula_message(v) for v in row if isinstance(v, Formula)]
+            if formulas:
+                errors.extend(RowError(number, m) for m in formulas)
                 continue
             try:
                 with transaction.atomic():

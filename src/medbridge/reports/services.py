@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from medbridge.accounts import access
+from medbridge.interop.services.workbook import workbook_bytes
 from medbridge.postings.models import Posting
 from medbridge.programmes.models import Programme
 from medbridge.reports import charts, selectors
@@ -93,9 +93,7 @@ def report_xlsx(report: Report) -> bytes:
     _summary_sheet(book.active, report)
     _specialty_sheet(book.create_sheet(_("按专科")), report)
     _people_sheet(book.create_sheet(_("人员")), report)
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def _bold_header(sheet: Any, row: list[str]) -> None:

@@ -64,6 +64,8 @@ class Batch:
 
 
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+# The largest integer every column of an import holds (a 32-bit signed integer).
+MAX_INTEGER = 2**31 - 1
 
 
 class RowProblems(Exception):
@@ -117,6 +119,10 @@ class RowReader:
             return None
         if not number.is_integer():
             self.add(header, _("“%(header)s”应为整数") % {"header": header})
+            return None
+        if abs(number) > MAX_INTEGER:
+            # Larger than any column holds; the database driver would raise, not refuse.
+            self.add(header, _("“%(header)s”数值过大") % {"header": header})
             return None
         return int(number)
 

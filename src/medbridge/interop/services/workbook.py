@@ -729,9 +729,22 @@ def build_workbook(rows: Rows | None = None) -> Workbook:
 
 
 def workbook_bytes(book: Workbook) -> bytes:
+    """The .xlsx file of ``book``, with no formula in it: every export goes through
+    here, so text someone typed as "=…" can never run in the reader's Excel. (A
+    write-only book holds no cells to look at; its rows were written by ``_cell``.)"""
+    if not book.write_only:
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                _as_text(row)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _as_text(cells: Sequence[Any]) -> None:
+    for cell in cells:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def _write_sheet(sheet: Worksheet, spec: SheetSpec, rows: Iterable[Sequence[Any]]) -> None:
