@@ -31,7 +31,9 @@ def run(label: str, env: dict[str, str], extra: list[str]) -> tuple[int, int, in
     print(f"\n== {label}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "junit.xml"
-        code = subprocess.call([sys.executable, "-m", "pytest", f"--junitxml={report}", *extra], env=env)
+        # The slowest tests are listed so that CI's time budget (15 minutes) stays visible.
+        command = [sys.executable, "-m", "pytest", f"--junitxml={report}", "--durations=12", *extra]
+        code = subprocess.call(command, env=env)
         if not report.exists():
             return code, 0, 1
         suite = ET.parse(report).getroot()

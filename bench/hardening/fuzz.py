@@ -1,4 +1,4 @@
-"""The schemathesis run of tests/security on every database: ``make test`` fuzzes
+"""The schemathesis run of tests/demo/test_fuzz_api.py on every database: ``make test`` fuzzes
 on SQLite only, to stay within CI's time; here PostgreSQL gets the same requests.
 Reports, per database, the requests served, the seconds taken and the verdict."""
 
@@ -23,7 +23,7 @@ def fuzz(database_url: str | None) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"MEDBRIDGE_FUZZ_EVERY_DATABASE": "1"}
     if database_url:
         env["DATABASE_URL"] = database_url
-    command = [sys.executable, "-m", "pytest", "tests/security/test_fuzz_api.py", "-q", "-s", "-p", "no:logging"]
+    command = [sys.executable, "-m", "pytest", "tests/demo/test_fuzz_api.py", "-q", "-s", "-p", "no:logging"]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     seconds = round(time.perf_counter() - started, 1)

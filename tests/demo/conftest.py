@@ -1,4 +1,7 @@
-"""The demo, seeded once for every test in this folder."""
+"""The demo, seeded once for every test in this folder: the brief's figures, and
+the security tests (the API fuzzer and the access matrix), which need every kind
+of record to exist so that requests reach real rows and every path parameter can
+be filled with somebody else's record."""
 
 from __future__ import annotations
 
