@@ -1,12 +1,14 @@
-"""Language selection: Chinese unless the user chose otherwise."""
+"""Language selection: Chinese unless the user chose otherwise; API input that no
+database column can hold is refused before it reaches a query."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -27,3 +29,29 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RejectNulInApiMiddleware:
+    """Refuses API requests carrying a NUL character (0x00) in a query parameter or
+    a JSON body, with the API's 422 error. PostgreSQL can neither store nor compare
+    text containing NUL, so such a value would otherwise fail deep inside a query;
+    Django's form fields refuse it for the pages, pydantic's strings do not."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and _carries_nul(request):
+            message = _("提交的数据有误")
+            fields = {"__all__": [_("含有无法处理的字符或超出范围的数值")]}
+            body = {"error": {"code": "invalid", "message": message, "fields": fields}}
+            return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
+        return self.get_response(request)
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+        return True
+    if request.content_type == "application/json":
+        return b"\x00" in request.body or b"\\u0000" in request.body.lower()
+    return False
