@@ -153,6 +153,12 @@ def _unstorable(request: HttpRequest, exc: Exception) -> HttpResponse:
     # compared with: a NUL byte in a filter, a number beyond the column's range;
     # SQLite's driver refuses integers past 64 bits before the query runs.
     # The input is at fault, not the server.
+    return unstorable_input_response(request)
+
+
+def unstorable_input_response(request: HttpRequest) -> HttpResponse:
+    """The 422 for input no column can hold; also sent before any query by
+    ``web.middleware.RejectNulInApiMiddleware``."""
     fields = {"__all__": [_("含有无法处理的字符或超出范围的数值")]}
     return error_response(request, 422, "invalid", _("提交的数据有误"), fields)
 

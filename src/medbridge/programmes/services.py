@@ -214,12 +214,9 @@ def party_update(*, actor: Any, party: Party, data: PartyData) -> Party:
     if party.role not in RECEIVING_ROLES and not access.can_manage_institution(actor, party.institution):
         raise PermissionDenied(_("您无权修改“%(name)s”") % {"name": party.institution.name})
     party_validate(programme, data, instance=party)
-    others = programme.parties.exclude(pk=party.pk)
-    if data.role not in MANAGING_ROLES and not others.filter(role__in=MANAGING_ROLES).exists():
-        raise ValidationError({"role": [_("项目至少要保留一个牵头、主办、承办或托管单位")]})
-    moved = data.institution.pk != party.institution_id
-    hosts_station = programme.stations.filter(host=party.institution_id).exists()
-    if moved and hosts_station and not others.filter(institution=party.institution_id).exists():
+    if data.role not in MANAGING_ROLES:
+        _require_another_managing_party(party)
+    if data.institution.pk != party.institution_id and _station_host_would_leave(party):
         raise ValidationError({"institution": [_("原机构依托有本项目的工作站，不能更换")]})
     with transaction.atomic(), acting_as(actor):
         assign(party, data)
@@ -228,18 +225,30 @@ def party_update(*, actor: Any, party: Party, data: PartyData) -> Party:
 
 
 def party_remove(*, actor: Any, party: Party) -> None:
-    programme = party.programme
-    access.require_can_edit_programme(actor, programme)
-    others = programme.parties.exclude(pk=party.pk)
-    if party.role in MANAGING_ROLES and not others.filter(role__in=MANAGING_ROLES).exists():
-        raise ValidationError({"role": [_("项目至少要保留一个牵头、主办、承办或托管单位")]})
+    access.require_can_edit_programme(actor, party.programme)
+    if party.role in MANAGING_ROLES:
+        _require_another_managing_party(party)
     if party.role not in RECEIVING_ROLES and not access.can_manage_institution(actor, party.institution):
         raise PermissionDenied(_("您无权移除“%(name)s”") % {"name": party.institution.name})
-    hosts_station = programme.stations.filter(host=party.institution).exists()
-    if hosts_station and not others.filter(institution=party.institution).exists():
+    if _station_host_would_leave(party):
         raise ValidationError({"institution": [_("该机构依托有本项目的工作站，不能移除")]})
     with transaction.atomic(), acting_as(actor):
         party.delete()
+
+
+def _require_another_managing_party(party: Party) -> None:
+    """A programme keeps at least one party running it when ``party`` stops doing so."""
+    others = party.programme.parties.exclude(pk=party.pk)
+    if not others.filter(role__in=MANAGING_ROLES).exists():
+        raise ValidationError({"role": [_("项目至少要保留一个牵头、主办、承办或托管单位")]})
+
+
+def _station_host_would_leave(party: Party) -> bool:
+    """Whether taking ``party`` away leaves a station of the programme at an
+    institution that is no longer a party to it."""
+    programme = party.programme
+    others = programme.parties.exclude(pk=party.pk).filter(institution=party.institution_id)
+    return programme.stations.filter(host=party.institution_id).exists() and not others.exists()
 
 
 # --- Agreements ----------------------------------------------------------------------

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -42,10 +41,9 @@ class RejectNulInApiMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/") and _carries_nul(request):
-            message = _("提交的数据有误")
-            fields = {"__all__": [_("含有无法处理的字符或超出范围的数值")]}
-            body = {"error": {"code": "invalid", "message": message, "fields": fields}}
-            return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
+            from medbridge.api import unstorable_input_response  # the API's error shape, loaded with the API
+
+            return unstorable_input_response(request)
         return self.get_response(request)
 
 
